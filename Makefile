@@ -1,0 +1,55 @@
+# oslab - the kit's top-level Makefile.
+#
+#   make                build every lab's program (labs/) and reference (solutions/)
+#   make grade          grade the student code in labs/ and print the report
+#   make test           the kit's self-check (library, harness, every lab)
+#   make bench          each lab's measurement exercise
+#   make clean          remove every build product
+#
+#   LAB=01-fork-exec    limit any of them to one lab
+#   CC=clang            build with clang
+#   SAN=address,undefined or SAN=thread   sanitizer builds
+#   V=1                 show the commands
+#
+# `make grade` and `make test` first install missing packages (scripts/install-deps).
+
+LABS := $(patsubst labs/%/Makefile,%,$(sort $(wildcard labs/*/Makefile)))
+LAB ?=
+ifneq ($(LAB),)
+ifeq ($(filter $(LAB),$(LABS)),)
+$(error LAB=$(LAB) is not a lab; the labs are: $(LABS))
+endif
+endif
+SELECTED := $(or $(LAB),$(LABS))
+WITH_SOLUTIONS := $(foreach lab,$(SELECTED),$(if $(wildcard solutions/$(lab)),$(lab)))
+
+.PHONY: all grade test bench clean deps deps-full
+.DEFAULT_GOAL := all
+
+all: $(addprefix program-,$(SELECTED)) $(addprefix solution-,$(WITH_SOLUTIONS))
+
+# Each lab builds in its own tree, so these run side by side under make -j.
+program-%: deps
+	+$(MAKE) --no-print-directory -C labs/$*
+solution-%: deps
+	+$(MAKE) --no-print-directory -C labs/$* STUDENT_DIR=$(CURDIR)/solutions/$*
+
+grade: deps
+	scripts/grade $(addprefix --lab ,$(LAB))
+
+test: deps-full
+	scripts/selfcheck $(addprefix --lab ,$(LAB))
+
+bench: deps
+	@set -e; for lab in $(SELECTED); do \
+	    if $(MAKE) --no-print-directory -C labs/$$lab -n bench >/dev/null 2>&1; then \
+	        $(MAKE) --no-print-directory -C labs/$$lab bench; fi; done
+
+deps:
+	@scripts/install-deps --check >/dev/null || scripts/install-deps
+deps-full:
+	@scripts/install-deps --check --full >/dev/null || scripts/install-deps --full
+
+clean:
+	rm -rf build
+	@for lab in $(LABS); do $(MAKE) --no-print-directory -s -C labs/$$lab clean; done

@@ -1,0 +1,149 @@
+# lab.mk - the one set of build rules every lab uses.
+#
+# A lab's Makefile declares its program in a few lines and includes this file:
+#
+#   PROGRAM   := procman            # the program, and PROGRAM.ggo its options
+#   MAIN      := main.c             # given: main(), left out of the test binary
+#   GIVEN     := commands.c         # given code, linked into program and tests
+#   STUDENT   := lifecycle.c        # the files students edit and submit
+#   INTERFACE := start_command ...  # the global symbols STUDENT files may define
+#   TESTS     := tests/test_x.c     # graded tests; their table is tests/tests.def
+#   LDLIBS    := -pthread           # optional extra libraries
+#   include ../../shared/lab.mk
+#
+# Variables a caller may set:
+#   STUDENT_DIR=DIR  take the STUDENT files from DIR (solutions/, a submission)
+#   B=DIR            build tree (default build/VARIANT/labs/LAB under the kit)
+#   CC, SAN, V       see flags.mk
+#
+# Targets: all (the program; ./PROGRAM in the lab folder), grade-build (program,
+# test binary and extras), runner (the grading parent: kit files only),
+# test, grade, bench, clean, print-student.
+
+LAB_DIR := $(patsubst %/,%,$(dir $(abspath $(firstword $(MAKEFILE_LIST)))))
+KIT_DIR := $(abspath $(LAB_DIR)/../..)
+LAB     := $(notdir $(LAB_DIR))
+
+include $(KIT_DIR)/shared/flags.mk
+
+STUDENT_DIR ?= $(LAB_DIR)
+override STUDENT_DIR := $(abspath $(STUDENT_DIR))
+ifeq ($(STUDENT_DIR),$(LAB_DIR))
+SOURCE_KIND := labs
+else ifeq ($(STUDENT_DIR),$(KIT_DIR)/solutions/$(LAB))
+SOURCE_KIND := solutions
+else
+SOURCE_KIND := other
+endif
+B ?= $(KIT_DIR)/build/$(BUILD_VARIANT)/$(SOURCE_KIND)/$(LAB)
+override B := $(abspath $(B))
+
+SHARED_SRCS  := $(wildcard $(KIT_DIR)/shared/*.c)
+HARNESS_DIR  := $(KIT_DIR)/tests/harness
+TESTS_DEF    := $(LAB_DIR)/tests/tests.def
+
+INCLUDES := -ffile-prefix-map=$(KIT_DIR)/= -I$(B)/gen -I$(KIT_DIR)/shared -iquote $(LAB_DIR)
+CFLAGS_HAND := $(CFLAGS_COMMON) $(WARN_FLAGS) $(INCLUDES) $(EXTRA_CFLAGS)
+CFLAGS_GEN  := $(CFLAGS_COMMON) $(GEN_FLAGS) $(INCLUDES)
+
+# Object files, each tree kept apart by where its source comes from.
+GEN_C        := $(B)/gen/$(PROGRAM)_cmdline.c
+GEN_H        := $(B)/gen/$(PROGRAM)_cmdline.h
+GEN_OBJ      := $(B)/gen/$(PROGRAM)_cmdline.o
+SHARED_OBJS  := $(patsubst $(KIT_DIR)/shared/%.c,$(B)/shared/%.o,$(SHARED_SRCS))
+MAIN_OBJ     := $(B)/lab/$(MAIN:.c=.o)
+GIVEN_OBJS   := $(addprefix $(B)/lab/,$(GIVEN:.c=.o))
+STUDENT_OBJS := $(patsubst %.c,$(B)/student/%.o,$(filter %.c,$(STUDENT)))
+TEST_OBJS    := $(addprefix $(B)/lab/,$(TESTS:.c=.o))
+HARNESS_OBJS := $(B)/harness/child.o $(B)/harness/testlib.o
+RUNNER_OBJS  := $(B)/harness/runner.o $(B)/harness/records.o
+
+# Everything the program is made of but main(): the test binary links it too.
+CORE_OBJS := $(GIVEN_OBJS) $(STUDENT_OBJS) $(GEN_OBJ) $(SHARED_OBJS)
+
+# The symbol check runs on normal builds; sanitizers add their own constructors.
+SYMBOLS_OK := $(if $(SAN),,$(B)/student/.symbols-ok)
+
+.PHONY: all grade-build runner test grade bench clean print-student print-program
+.DEFAULT_GOAL := all
+
+ifeq ($(SOURCE_KIND)$(origin B),labsfile)
+all: $(LAB_DIR)/$(PROGRAM)
+else
+all: $(B)/$(PROGRAM)
+endif
+
+grade-build: $(B)/$(PROGRAM) $(B)/run-tests $(GRADE_EXTRA)
+runner: $(B)/runner
+
+# ./PROGRAM in the lab folder is a copy of the default build's program.
+$(LAB_DIR)/$(PROGRAM): $(B)/$(PROGRAM)
+	$(Q)cp -f $< $@
+
+$(B)/$(PROGRAM): $(MAIN_OBJ) $(CORE_OBJS) | $(SYMBOLS_OK)
+	$(call say,LINK,$(@F))
+	$(Q)$(CC) $(LDFLAGS_COMMON) -o $@ $^ $(LDLIBS)
+
+$(B)/run-tests: $(TEST_OBJS) $(CORE_OBJS) $(HARNESS_OBJS) | $(SYMBOLS_OK)
+	$(call say,LINK,$(@F))
+	$(Q)$(CC) $(LDFLAGS_COMMON) -o $@ $^ $(LDLIBS) $(CUNIT_LIBS)
+
+$(B)/runner: $(RUNNER_OBJS) $(SHARED_OBJS)
+	$(call say,LINK,$(@F))
+	$(Q)$(CC) $(LDFLAGS_COMMON) -o $@ $^
+
+# gengetopt: generator flags live in the .ggo's "args"; the header is made
+# by the same run as the C file, so it only waits for it (safe under make -j).
+$(GEN_C): $(LAB_DIR)/$(PROGRAM).ggo
+	$(call say,GGO,$(<F))
+	$(Q)mkdir -p $(@D)
+	$(Q)gengetopt --input=$< --output-dir=$(@D) --file-name=$(PROGRAM)_cmdline
+$(GEN_H): $(GEN_C) ;
+
+$(GEN_OBJ): $(GEN_C)
+	$(call say,CC,$(@F))
+	$(Q)$(CC) $(CFLAGS_GEN) $(DEP_FLAGS) -c -o $@ $<
+
+# Hand-written objects all wait for the generated header they may include.
+$(B)/lab/%.o: $(LAB_DIR)/%.c | $(GEN_H)
+	$(call say,CC,$*.c)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS_HAND) $(CUNIT_CFLAGS) -iquote $(HARNESS_DIR) $(DEP_FLAGS) -c -o $@ $<
+
+$(B)/student/%.o: $(STUDENT_DIR)/%.c | $(GEN_H)
+	$(call say,CC,$*.c)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS_HAND) $(DEP_FLAGS) -c -o $@ $<
+
+$(B)/shared/%.o: $(KIT_DIR)/shared/%.c
+	$(call say,CC,shared/$*.c)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS_HAND) $(DEP_FLAGS) -c -o $@ $<
+
+$(B)/harness/%.o: $(HARNESS_DIR)/%.c $(TESTS_DEF)
+	$(call say,CC,harness/$*.c)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS_HAND) $(CUNIT_CFLAGS) -iquote $(HARNESS_DIR) \
+	    -DOSLAB_TESTS_DEF='"$(TESTS_DEF)"' -DOSLAB_LAB='"$(LAB)"' \
+	    -DOSLAB_PROGRAM_NAME='"$(PROGRAM)"' $(DEP_FLAGS) -c -o $@ $<
+
+# A submission may define only the lab's interface and no constructors.
+$(B)/student/.symbols-ok: $(STUDENT_OBJS) $(KIT_DIR)/scripts/check-symbols
+	$(Q)$(KIT_DIR)/scripts/check-symbols --interface "$(INTERFACE)" $(STUDENT_OBJS)
+	$(Q)touch $@
+
+test:
+	$(Q)$(KIT_DIR)/scripts/selfcheck --lab $(LAB)
+grade:
+	$(Q)$(KIT_DIR)/scripts/grade --lab $(LAB)
+
+print-student:
+	@echo $(STUDENT)
+print-program:
+	@echo $(PROGRAM)
+
+clean:
+	rm -rf $(B) $(LAB_DIR)/$(PROGRAM) $(CLEAN_EXTRA)
+
+-include $(wildcard $(patsubst %.o,%.d,$(MAIN_OBJ) $(CORE_OBJS) $(TEST_OBJS) \
+                      $(HARNESS_OBJS) $(RUNNER_OBJS)))

@@ -1,0 +1,167 @@
+/*
+ * child.c - main() of a lab's test binary (run-tests), the side of the
+ * harness that is linked with the code under test.
+ *
+ *   run-tests --run NAME   run one test; report to the runner (grading)
+ *   run-tests --list       print the test names, one a line
+ *   run-tests --all        run every test in this process, CUnit verbose
+ *                          (for debugging only: no isolation, not a grade)
+ *
+ * With --run, the runner hands over a per-run token on fd 3 and reads the
+ * result from fd 4: "TOKEN PASS\n" or "TOKEN FAIL\n" followed by the failed
+ * assertions. Only a test that ran to its end reports anything; a test that
+ * crashes, hangs or exits early reports nothing, and the runner, which never
+ * links this code, decides what that means.
+ */
+#include "oslab.h"
+
+#include <fcntl.h> /* fcntl, FD_CLOEXEC */
+
+#include <CUnit/Basic.h> /* CU_basic_run_tests */
+
+#include "oslab_test.h"
+
+#define TOKEN_FD 3  /* the runner writes the run's token here, then closes it */
+#define RESULT_FD 4 /* the runner reads the result here */
+#define TOKEN_MAX 128
+
+/* Every graded test of the lab, from tests.def. */
+struct test_entry {
+    const char *name;
+    ot_test_fn function;
+};
+
+#define OSLAB_TEST(fn, points, timeout_ms, feedback) void fn(void);
+#include OSLAB_TESTS_DEF
+#undef OSLAB_TEST
+
+static const struct test_entry all_tests[] = {
+#define OSLAB_TEST(fn, points, timeout_ms, feedback) {#fn, fn},
+#include OSLAB_TESTS_DEF
+#undef OSLAB_TEST
+};
+static const size_t test_count = sizeof all_tests / sizeof all_tests[0];
+
+noreturn void ot_fail_at(const char *file, int line, const char *fmt, ...)
+{
+    char message[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(message, sizeof message, fmt, ap);
+    va_end(ap);
+    /* CUnit copies the message into its failure record, then longjmps out
+     * of the test because the assertion is fatal. */
+    CU_assertImplementation(CU_FALSE, (unsigned)line, message, file, "", CU_TRUE);
+    /* Only reached if called outside a running test. */
+    fprintf(stderr, "%s:%d: %s\n", file, line, message);
+    _exit(1);
+}
+
+/* Register TESTS (COUNT of them) in one suite; exit on a CUnit error. */
+static void register_tests(const struct test_entry *tests, size_t count)
+{
+    if (CU_initialize_registry() != CUE_SUCCESS)
+        exit_msg("CU_initialize_registry: %s", CU_get_error_msg());
+    CU_pSuite suite = CU_add_suite(OSLAB_LAB, NULL, NULL);
+    if (suite == NULL)
+        exit_msg("CU_add_suite: %s", CU_get_error_msg());
+    for (size_t i = 0; i < count; i++)
+        if (CU_add_test(suite, tests[i].name, tests[i].function) == NULL)
+            exit_msg("CU_add_test: %s", CU_get_error_msg());
+}
+
+/* Append the failed assertions of the last run to BUF (size LEN). */
+static void describe_failures(char *buf, size_t len)
+{
+    size_t used = strlen(buf);
+    for (CU_pFailureRecord f = CU_get_failure_list(); f != NULL && used < len; f = f->pNext) {
+        int n = snprintf(buf + used, len - used, "%s:%u: %s\n",
+                         f->strFileName ? f->strFileName : "?", f->uiLineNumber,
+                         f->strCondition ? f->strCondition : "assertion failed");
+        if (n < 0)
+            break;
+        used += (size_t)n;
+    }
+}
+
+/* Read the run's token from TOKEN_FD into TOKEN (size LEN); exit on error. */
+static void read_token(char *token, size_t len)
+{
+    size_t got = 0;
+    while (got < len - 1) {
+        ssize_t n = read(TOKEN_FD, token + got, len - 1 - got);
+        if (n == -1 && errno == EINTR)
+            continue;
+        if (n == -1)
+            exit_errno("read token");
+        if (n == 0)
+            break;
+        got += (size_t)n;
+    }
+    token[got] = '\0';
+    if (close(TOKEN_FD) == -1)
+        exit_errno("close token");
+    if (got == 0)
+        exit_msg("no token on fd %d: run tests through scripts/grade", TOKEN_FD);
+}
+
+/* Run the test called NAME alone and report its result on RESULT_FD. */
+static int run_one(const char *name)
+{
+    const struct test_entry *test = NULL;
+    for (size_t i = 0; i < test_count; i++)
+        if (strcmp(all_tests[i].name, name) == 0)
+            test = &all_tests[i];
+    if (test == NULL)
+        exit_usage("no test called '%s'", name);
+
+    char token[TOKEN_MAX];
+    read_token(token, sizeof token);
+    /* Programs that the test starts must not inherit the result channel. */
+    if (fcntl(RESULT_FD, F_SETFD, FD_CLOEXEC) == -1)
+        exit_errno("fcntl result channel");
+
+    register_tests(test, 1);
+    /* CU_run_all_tests prints nothing: stdout belongs to the code under test. */
+    if (CU_run_all_tests() != CUE_SUCCESS)
+        exit_msg("CU_run_all_tests: %s", CU_get_error_msg());
+
+    static char report[16384];
+    bool passed = CU_get_number_of_tests_failed() == 0 && CU_get_number_of_tests_run() == 1;
+    snprintf(report, sizeof report, "%s %s\n", token, passed ? "PASS" : "FAIL");
+    describe_failures(report, sizeof report);
+    CU_cleanup_registry();
+
+    fflush(stdout);
+    fflush(stderr);
+    if (write_all(RESULT_FD, report, strlen(report)) == -1)
+        exit_errno("write result");
+    _exit(0);
+}
+
+/* Run every test in this process with CUnit's verbose report. */
+static int run_all(void)
+{
+    register_tests(all_tests, test_count);
+    CU_basic_set_mode(CU_BRM_VERBOSE);
+    if (CU_basic_run_tests() != CUE_SUCCESS)
+        exit_msg("CU_basic_run_tests: %s", CU_get_error_msg());
+    unsigned failed = CU_get_number_of_tests_failed();
+    CU_cleanup_registry();
+    /* Not CU_get_error(): it is 0 even when tests failed. */
+    return failed == 0 ? 0 : 1;
+}
+
+int main(int argc, char *argv[])
+{
+    if (argc == 3 && strcmp(argv[1], "--run") == 0)
+        return run_one(argv[2]);
+    if (argc == 2 && strcmp(argv[1], "--all") == 0)
+        return run_all();
+    if (argc == 2 && strcmp(argv[1], "--list") == 0) {
+        for (size_t i = 0; i < test_count; i++)
+            printf("%s\n", all_tests[i].name);
+        return 0;
+    }
+    exit_usage("usage: %s --run NAME | --list | --all", argv[0]);
+}

@@ -1,0 +1,162 @@
+/*
+ * hostile.c - tests that misbehave on purpose, one way each, so that the
+ * kit can check the grader's verdict for every kind of misbehaviour.
+ */
+#include "oslab.h"
+
+#include <fcntl.h>    /* O_CREAT */
+#include <signal.h>   /* raise */
+#include <sys/mman.h> /* shm_open */
+#include <sys/wait.h> /* waitpid */
+
+#include "oslab_test.h"
+#include "selftest.h"
+#include "tests.h"
+
+void st_pass(void)
+{
+    CU_ASSERT_EQUAL(add_numbers(2, 3), 5);
+}
+
+void st_fail_message(void)
+{
+    int got = add_numbers(20, 21);
+    OT_ASSERT(got == 42, "expected 42, got %d", got);
+}
+
+void st_segfault(void)
+{
+    raise(SIGSEGV);
+}
+
+void st_abort(void)
+{
+    abort();
+}
+
+void st_pause(void)
+{
+    for (;;)
+        pause();
+}
+
+void st_busy_loop(void)
+{
+    volatile unsigned long spin = 0;
+    for (;;)
+        spin++;
+}
+
+void st_ignore_term(void)
+{
+    signal(SIGTERM, SIG_IGN);
+    for (;;)
+        pause();
+}
+
+void st_stop_self(void)
+{
+    raise(SIGSTOP);
+}
+
+void st_exit_zero(void)
+{
+    exit(0);
+}
+
+void st_fake_summary(void)
+{
+    printf("Run Summary:    Type  Total    Ran Passed Failed Inactive\n"
+           "              tests      1      1      1      0        0\n");
+    for (int fd = 3; fd < 16; fd++)
+        dprintf(fd, "PASS\n");
+    fflush(stdout);
+    _exit(0);
+}
+
+void st_escapee(void)
+{
+    pid_t pid = fork();
+    CU_ASSERT_FATAL(pid != -1);
+    if (pid == 0) {
+        setsid();
+        if (fork() == 0) {
+            for (;;)
+                pause();
+        }
+        _exit(0);
+    }
+    waitpid(pid, NULL, 0);
+    CU_PASS("the grandchild runs on");
+}
+
+void st_zombie(void)
+{
+    pid_t pid = fork();
+    CU_ASSERT_FATAL(pid != -1);
+    if (pid == 0)
+        _exit(0);
+    /* Wait until it has ended, but never reap it. */
+    while (ot_proc_state(pid) != 'Z')
+        sleep_ms(1);
+    CU_PASS("the child is a zombie");
+}
+
+void st_shm_leak(void)
+{
+    char *name = ot_random_name("/oslab-selftest");
+    int fd = shm_open(name, O_CREAT | O_RDWR, 0600);
+    CU_ASSERT_FATAL(fd != -1);
+    close(fd);
+    free(name);
+}
+
+void st_flood(void)
+{
+    static char block[1 << 16];
+    memset(block, 'x', sizeof block);
+    for (int i = 0; i < 160; i++) {
+        CU_ASSERT_FATAL(write_all(STDOUT_FILENO, block, sizeof block) == 0);
+        CU_ASSERT_FATAL(write_all(STDERR_FILENO, block, sizeof block) == 0);
+    }
+}
+
+void st_program_run(void)
+{
+    char *word = ot_random_name("word");
+    char input[64];
+    snprintf(input, sizeof input, "%s\nquit\n", word);
+    const char *argv[] = {ot_program(), "--prefix", "> ", NULL};
+    struct ot_result r;
+    ot_run(argv, input, 1000, &r);
+    char expected[80];
+    snprintf(expected, sizeof expected, "> %s\n", word);
+    OT_ASSERT(ot_exit_status(&r) == 0, "echoer should exit 0, got status %d", r.status);
+    OT_ASSERT(strcmp(r.out, expected) == 0, "expected '%s', got '%s'", expected, r.out);
+    ot_result_free(&r);
+
+    const char *bad[] = {ot_program(), "--no-such-option", NULL};
+    ot_run(bad, NULL, 1000, &r);
+    OT_ASSERT(ot_exit_status(&r) == 2, "a bad option should exit 2, got %d", ot_exit_status(&r));
+    OT_ASSERT(strstr(r.err, "Try 'echoer --help'") != NULL, "no hint on stderr: %s", r.err);
+    ot_result_free(&r);
+    free(word);
+}
+
+void st_program_session(void)
+{
+    const char *argv[] = {ot_program(), NULL};
+    struct ot_session *s = ot_start(argv);
+    long n = ot_random(1000, 9999);
+    ot_send(s, "line %ld\n", n);
+    char needle[32];
+    snprintf(needle, sizeof needle, "got: line %ld", n);
+    const char *line = ot_expect(s, OT_STDOUT, needle, 1000);
+    OT_ASSERT(line != NULL, "no '%s' in the output: '%s'", needle, ot_text(s, OT_STDOUT));
+    ot_send(s, "quit\n");
+    bool timed_out;
+    int status = ot_wait(s, 1000, &timed_out);
+    OT_ASSERT(!timed_out && WIFEXITED(status) && WEXITSTATUS(status) == 0,
+              "echoer should exit 0 after quit (status %d)", status);
+    ot_end(s);
+}
