@@ -24,7 +24,9 @@ LAB_DIR := $(patsubst %/,%,$(dir $(abspath $(firstword $(MAKEFILE_LIST)))))
 KIT_DIR := $(abspath $(LAB_DIR)/../..)
 LAB     := $(notdir $(LAB_DIR))
 
-include $(KIT_DIR)/shared/flags.mk
+# Objects are rebuilt when the compiler settings change.
+FLAGS_MK := $(KIT_DIR)/shared/flags.mk
+include $(FLAGS_MK)
 
 STUDENT_DIR ?= $(LAB_DIR)
 override STUDENT_DIR := $(abspath $(STUDENT_DIR))
@@ -100,27 +102,27 @@ $(GEN_C): $(LAB_DIR)/$(PROGRAM).ggo
 	$(Q)gengetopt --input=$< --output-dir=$(@D) --file-name=$(PROGRAM)_cmdline
 $(GEN_H): $(GEN_C) ;
 
-$(GEN_OBJ): $(GEN_C)
+$(GEN_OBJ): $(GEN_C) $(FLAGS_MK)
 	$(call say,CC,$(@F))
 	$(Q)$(CC) $(CFLAGS_GEN) $(DEP_FLAGS) -c -o $@ $<
 
 # Hand-written objects all wait for the generated header they may include.
-$(B)/lab/%.o: $(LAB_DIR)/%.c | $(GEN_H)
+$(B)/lab/%.o: $(LAB_DIR)/%.c $(FLAGS_MK) | $(GEN_H)
 	$(call say,CC,$*.c)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS_HAND) $(CUNIT_CFLAGS) -iquote $(HARNESS_DIR) $(DEP_FLAGS) -c -o $@ $<
 
-$(B)/student/%.o: $(STUDENT_DIR)/%.c | $(GEN_H)
+$(B)/student/%.o: $(STUDENT_DIR)/%.c $(FLAGS_MK) | $(GEN_H)
 	$(call say,CC,$*.c)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS_HAND) $(DEP_FLAGS) -c -o $@ $<
 
-$(B)/shared/%.o: $(KIT_DIR)/shared/%.c
+$(B)/shared/%.o: $(KIT_DIR)/shared/%.c $(FLAGS_MK)
 	$(call say,CC,shared/$*.c)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS_HAND) $(DEP_FLAGS) -c -o $@ $<
 
-$(B)/harness/%.o: $(HARNESS_DIR)/%.c $(TESTS_DEF)
+$(B)/harness/%.o: $(HARNESS_DIR)/%.c $(TESTS_DEF) $(FLAGS_MK)
 	$(call say,CC,harness/$*.c)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS_HAND) $(CUNIT_CFLAGS) -iquote $(HARNESS_DIR) \

@@ -922,7 +922,7 @@ int main(int argc, char *argv[])
         if (selected(&set, &all_tests[i]))
             grade_test(&set, &sb, &all_tests[i], (int)i, &records);
     if (records.count == 0)
-        exit_usage("--only names no test of %s", lab_name);
+        printf("  (--only selects no test of %s)\n", lab_name);
     records_free(&records);
     return 0;
 }
