@@ -160,3 +160,75 @@ void st_program_session(void)
               "echoer should exit 0 after quit (status %d)", status);
     ot_end(s);
 }
+
+/* Predicate for ot_wait_until: all three children of ours are zombies. */
+static bool three_zombies(void *arg)
+{
+    (void)arg;
+    return ot_zombie_children(getpid()) == 3;
+}
+
+void st_api_children(void)
+{
+    pid_t pids[3];
+    for (int i = 0; i < 3; i++) {
+        pids[i] = fork();
+        CU_ASSERT_FATAL(pids[i] != -1);
+        if (pids[i] == 0) {
+            sleep_ms(50);
+            _exit(0);
+        }
+    }
+    pid_t seen[8];
+    size_t n = ot_children(getpid(), seen, 8);
+    OT_ASSERT(n == 3, "ot_children found %zu children, expected 3", n);
+    OT_ASSERT(ot_wait_until(three_zombies, NULL, 1000), "the children did not become zombies");
+    for (int i = 0; i < 3; i++)
+        OT_ASSERT(waitpid(pids[i], NULL, 0) == pids[i], "waitpid: %s", strerror(errno));
+    OT_ASSERT(ot_children(getpid(), seen, 8) == 0, "children left after waitpid");
+}
+
+void st_api_normalize(void)
+{
+    pid_t pids[] = {4242, 77};
+    char *got = ot_normalize("12:34:56.789 pid 4242 started 77 and 770, 14242\n", pids, 2);
+    OT_ASSERT(strcmp(got, "TT:TT:TT.TTT pid <PID> started <PID> and 770, 14242\n") == 0,
+              "got '%s'", got);
+    free(got);
+}
+
+void st_api_shm(void)
+{
+    struct ot_names before = ot_shm_snapshot();
+    char *name = ot_random_name("/oslab-api");
+    int fd = shm_open(name, O_CREAT | O_RDWR, 0600);
+    CU_ASSERT_FATAL(fd != -1);
+    struct ot_names added = ot_shm_new_since(&before);
+    bool found = added.count == 1 && strcmp(added.names[0], name + 1) == 0;
+    shm_unlink(name);
+    close(fd);
+    OT_ASSERT(found, "expected exactly %s to be new, found %zu entries", name, added.count);
+    ot_names_free(&added);
+    ot_names_free(&before);
+    free(name);
+}
+
+void st_api_random(void)
+{
+    long first = ot_random(0, 1000000000), differs = 0;
+    for (int i = 0; i < 100; i++) {
+        long r = ot_random(5, 9);
+        OT_ASSERT(r >= 5 && r <= 9, "ot_random(5, 9) gave %ld", r);
+        differs += ot_random(0, 1000000000) != first;
+    }
+    OT_ASSERT(differs > 0, "ot_random gave the same number 100 times");
+}
+
+void st_binary_junk(void)
+{
+    unsigned char junk[4096];
+    for (size_t i = 0; i < sizeof junk; i++)
+        junk[i] = (unsigned char)(i * 37);
+    CU_ASSERT_FATAL(write_all(STDOUT_FILENO, junk, sizeof junk) == 0);
+    CU_ASSERT_FATAL(write_all(STDERR_FILENO, junk, sizeof junk) == 0);
+}
