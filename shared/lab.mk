@@ -37,6 +37,7 @@ SOURCE_KIND := solutions
 else
 SOURCE_KIND := other
 endif
+B_ORIGIN := $(origin B)
 B ?= $(KIT_DIR)/build/$(BUILD_VARIANT)/$(SOURCE_KIND)/$(LAB)
 override B := $(abspath $(B))
 
@@ -69,7 +70,7 @@ SYMBOLS_OK := $(if $(SAN),,$(B)/student/.symbols-ok)
 .PHONY: all grade-build runner test grade bench clean print-student print-program
 .DEFAULT_GOAL := all
 
-ifeq ($(SOURCE_KIND)$(origin B),labsfile)
+ifeq ($(SOURCE_KIND)$(B_ORIGIN),labsundefined)
 all: $(LAB_DIR)/$(PROGRAM)
 else
 all: $(B)/$(PROGRAM)

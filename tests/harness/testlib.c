@@ -125,9 +125,12 @@ static void set_fd_flags(int fd)
 /* Fork and exec ARGV with pipes on its stdin, stdout and stderr into S. */
 static void spawn(struct ot_session *s, const char *const argv[], bool with_stdin)
 {
+    /* O_CLOEXEC: the program must not inherit our ends of its pipes (it would
+     * never see end of input); dup2 onto 0, 1 and 2 clears the flag there. */
     int in[2] = {-1, -1}, out[2], err[2];
-    if ((with_stdin && pipe(in) == -1) || pipe(out) == -1 || pipe(err) == -1)
-        OT_FAIL("harness: pipe: %s", strerror(errno));
+    if ((with_stdin && pipe2(in, O_CLOEXEC) == -1) || pipe2(out, O_CLOEXEC) == -1 ||
+        pipe2(err, O_CLOEXEC) == -1)
+        OT_FAIL("harness: pipe2: %s", strerror(errno));
     fflush(NULL); /* the child must not inherit unwritten stdio buffers */
     pid_t pid = fork();
     if (pid == -1)
