@@ -1,0 +1,136 @@
+/*
+ * test_kill.c - black-box tests of `pslist --kill`: escalation to SIGKILL
+ * for a process that ignores SIGTERM, and an end reported when it really
+ * happened for a process that takes its time to end. The target processes
+ * are children of the test, not of pslist: pslist must wait without
+ * waitpid, through a pidfd.
+ */
+#include "oslab.h"
+
+#include <signal.h>
+#include <sys/wait.h> /* WIFSIGNALED */
+
+#include "support.h"
+#include "tests.h"
+
+/* The event log line of R's stderr containing NEEDLE, and its time; fails the test if absent. */
+static char *log_line(const struct ot_result *r, const char *needle, long *stamp)
+{
+    char *line = find_line(r->err, needle);
+    CHECK(line != NULL, "the event log has no line with '%s'; pslist wrote:\n%s%s", needle, r->err,
+          r->out);
+    *stamp = stamp_ms(line);
+    CHECK(*stamp >= 0, "event log lines start with HH:MM:SS.mmm; got '%s'", line);
+    return line;
+}
+
+/* --kill on a process that ignores SIGTERM: SIGKILL after the grace period, logged. */
+void kill_escalates(void)
+{
+    struct target *t = target_start((const char *[]){"--ignore-term", NULL});
+    int grace = (int)ot_random(150, 400);
+    char pid[16], grace_text[16], needle[96];
+    snprintf(pid, sizeof pid, "%d", (int)t->pid);
+    snprintf(grace_text, sizeof grace_text, "%d", grace);
+
+    struct ot_result r;
+    run_pslist((const char *[]){"--kill", pid, "--grace-ms", grace_text, NULL}, 2500, &r);
+    CHECK(ot_exit_status(&r) == 0,
+          "'pslist --kill %s --grace-ms %d' (a process that ignores SIGTERM) exited %d; "
+          "stderr:\n%s",
+          pid, grace, ot_exit_status(&r), r.err);
+
+    long sent, escalated, ended;
+    snprintf(needle, sizeof needle, "sent SIGTERM to %s", pid);
+    char *sent_line = log_line(&r, needle, &sent);
+    snprintf(needle, sizeof needle, "%s still running %d ms after SIGTERM: sent SIGKILL", pid,
+             grace);
+    char *kill_line = log_line(&r, needle, &escalated);
+    snprintf(needle, sizeof needle, "%s ended after SIGKILL", pid);
+    char *end_line = log_line(&r, needle, &ended);
+
+    long waited = day_ms_between(sent, escalated);
+    CHECK(waited >= grace - 2 && waited <= grace + 250,
+          "SIGKILL was sent %ld ms after SIGTERM; expected the grace period, %d ms:\n  %s\n  %s",
+          waited, grace, sent_line, kill_line);
+    CHECK(day_ms_between(escalated, ended) >= 0 && day_ms_between(escalated, ended) <= 100,
+          "the end must be logged after SIGKILL, and soon:\n  %s\n  %s", kill_line, end_line);
+
+    int status = target_wait(t, 1000);
+    CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
+          "the process %s must have been killed by SIGKILL; wait status 0x%x", pid,
+          (unsigned)status);
+    free(sent_line);
+    free(kill_line);
+    free(end_line);
+    ot_result_free(&r);
+    target_stop(t);
+}
+
+/*
+ * Kill, with PROGRAM, a target that takes 100 to MAX_DELAY ms to end after
+ * SIGTERM, and check that the end is reported after it happened and without
+ * SIGKILL. True if it was also reported at most 50 ms after; false with the
+ * details in LATE (LEN bytes) if later.
+ */
+static bool kill_delayed(const char *program, int max_delay, char *late, size_t len)
+{
+    int delay = (int)ot_random(100, max_delay);
+    char delay_text[16], pid[16], needle[64];
+    snprintf(delay_text, sizeof delay_text, "%d", delay);
+    struct target *t = target_start((const char *[]){"--term-delay-ms", delay_text, NULL});
+    snprintf(pid, sizeof pid, "%d", (int)t->pid);
+
+    struct ot_result r;
+    run_program(program, (const char *[]){"--kill", pid, "--grace-ms", "2000", NULL}, 2500, &r);
+    CHECK(ot_exit_status(&r) == 0, "'%s --kill %s' exited %d; stderr:\n%s", program, pid,
+          ot_exit_status(&r), r.err);
+    long real_end = target_end_time(t, 1000);
+    CHECK(real_end >= 0, "the process %s did not end after SIGTERM", pid);
+
+    long sent, reported;
+    snprintf(needle, sizeof needle, "sent SIGTERM to %s", pid);
+    char *sent_line = log_line(&r, needle, &sent);
+    snprintf(needle, sizeof needle, "%s ended after SIGTERM", pid);
+    char *end_line = log_line(&r, needle, &reported);
+    CHECK(strstr(r.err, "SIGKILL") == NULL,
+          "the process ended %d ms after SIGTERM, well within the grace period of 2000 ms, but "
+          "SIGKILL was sent:\n%s",
+          delay, r.err);
+    long delay_seen = day_ms_between(real_end, reported);
+    CHECK(delay_seen >= -2,
+          "the end was reported %ld ms BEFORE the process really ended (it took %d ms to end "
+          "after SIGTERM): wait until its pidfd is readable\n  %s\n  %s",
+          -delay_seen, delay, sent_line, end_line);
+    late[0] = '\0';
+    if (delay_seen > 50)
+        snprintf(late, len,
+                 "the end was reported %ld ms after it happened; expected within 50 "
+                 "ms\n  %s",
+                 delay_seen, end_line);
+    free(sent_line);
+    free(end_line);
+    ot_result_free(&r);
+    target_stop(t);
+    return late[0] == '\0';
+}
+
+/* kill_delayed, measured a second time if the end was reported late. */
+void kill_delayed_on_time(const char *program, int max_delay)
+{
+    /* Measured a second time if late: see watch_and_end_on_time in test_watch.c. */
+    char first[1024], second[1024];
+    if (kill_delayed(program, max_delay, first, sizeof first))
+        return;
+    if (kill_delayed(program, max_delay, second, sizeof second))
+        return;
+    CHECK(false, "%s\nand again on a second try:\n%s", first, second);
+}
+
+/* --kill on a process that takes its time: the end reported when it happened. */
+void kill_reports_real_end(void)
+{
+    char *pslist = program_path("pslist");
+    kill_delayed_on_time(pslist, 300);
+    free(pslist);
+}

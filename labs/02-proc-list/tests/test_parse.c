@@ -1,0 +1,477 @@
+/*
+ * test_parse.c - white-box tests of procfs.c: parse_stat on lines made up
+ * by the test (tricky names need no such process), user_name, and the scans
+ * over a fake /proc tree in which files have "vanished".
+ */
+#include "oslab.h"
+
+#include <fcntl.h>    /* open */
+#include <signal.h>   /* kill */
+#include <sys/stat.h> /* mkdir */
+#include <sys/wait.h> /* waitpid */
+
+#include "support.h"
+#include "tests.h"
+
+/* Highest field number of a stat line on Linux 6.x. */
+enum { STAT_FIELDS = 52 };
+
+/* A made-up stat line: every number different, so a field read from the wrong place shows. */
+struct fake_stat {
+    pid_t pid;
+    char comm[128];
+    char state;
+    long field[STAT_FIELDS + 1]; /* field[4] .. field[52]; [25] is written as 2^64-1 */
+};
+
+/* Fill *F with random values in every field, NAME as its name. */
+static void random_stat(struct fake_stat *f, const char *name)
+{
+    static const char states[] = "RSDZTtIX";
+
+    f->pid = (pid_t)ot_random(2, 4194303);
+    snprintf(f->comm, sizeof f->comm, "%s", name);
+    f->state = states[ot_random(0, (long)sizeof states - 2)];
+    for (int i = 4; i <= STAT_FIELDS; i++) {
+        bool unique;
+        do {
+            f->field[i] = ot_random(1, 4194303);
+            unique = true;
+            for (int j = 4; j < i; j++)
+                unique &= f->field[j] != f->field[i];
+        } while (!unique);
+    }
+    f->field[8] = -1;                 /* tpgid: -1 without a terminal */
+    f->field[19] = -ot_random(1, 19); /* nice */
+}
+
+/* Write *F as /proc/PID/stat does into LINE. */
+static void format_stat(const struct fake_stat *f, char *line, size_t len)
+{
+    int used = snprintf(line, len, "%d (%s) %c", (int)f->pid, f->comm, f->state);
+    for (int i = 4; i <= STAT_FIELDS && used > 0 && (size_t)used < len; i++) {
+        if (i == 25)
+            used += snprintf(line + used, len - (size_t)used, " 18446744073709551615");
+        else
+            used += snprintf(line + used, len - (size_t)used, " %ld", f->field[i]);
+    }
+    snprintf(line + used, len - (size_t)used, "\n");
+}
+
+/* Describe the first field of OUT that differs from *F into WHY; false if one does. */
+static bool stat_matches(const struct fake_stat *f, const struct proc_stat *out, char *why,
+                         size_t len)
+{
+    char name[PROC_COMM_MAX];
+    size_t fits = strnlen(f->comm, sizeof name - 1); /* what fits: 63 bytes */
+    memcpy(name, f->comm, fits);
+    name[fits] = '\0';
+    if (out->pid != f->pid)
+        snprintf(why, len, "pid %d, expected %d", (int)out->pid, (int)f->pid);
+    else if (strcmp(out->comm, name) != 0)
+        snprintf(why, len, "comm '%s', expected '%s'", out->comm, name);
+    else if (out->state != f->state)
+        snprintf(why, len, "state '%c', expected '%c'", out->state, f->state);
+    else if (out->ppid != (pid_t)f->field[4])
+        snprintf(why, len, "ppid %d, expected %ld (field 4)", (int)out->ppid, f->field[4]);
+    else if (out->flags != (unsigned long)f->field[9])
+        snprintf(why, len, "flags %lu, expected %ld (field 9)", out->flags, f->field[9]);
+    else if (out->num_threads != f->field[20])
+        snprintf(why, len, "num_threads %ld, expected %ld (field 20)", out->num_threads,
+                 f->field[20]);
+    else if (out->start_time != (unsigned long long)f->field[22])
+        snprintf(why, len, "start_time %llu, expected %ld (field 22)", out->start_time,
+                 f->field[22]);
+    else if (out->rss_pages != f->field[24])
+        snprintf(why, len, "rss_pages %ld, expected %ld (field 24)", out->rss_pages, f->field[24]);
+    else
+        return true;
+    return false;
+}
+
+/* Parse a made-up line with name NAME and check every field. */
+static void check_name(const char *name)
+{
+    struct fake_stat f;
+    struct proc_stat out;
+    char line[2048], why[256];
+
+    random_stat(&f, name);
+    format_stat(&f, line, sizeof line);
+    memset(&out, 0x5a, sizeof out);
+    int rc = parse_stat(line, &out);
+    CHECK(rc == 0, "parse_stat returned %d for the line: %s", rc, line);
+    CHECK(stat_matches(&f, &out, why, sizeof why), "parse_stat of the line\n  %s  gave %s", line,
+          why);
+}
+
+/* parse_stat on this process's stat line, on made-up lines, and on garbage. */
+void parse_stat_fields(void)
+{
+    /* A real line first: this test process. */
+    char line[2048], why[256];
+    int fd = open("/proc/self/stat", O_RDONLY);
+    CHECK(fd != -1, "open /proc/self/stat: %s", strerror(errno));
+    ssize_t n = read(fd, line, sizeof line - 1);
+    close(fd);
+    CHECK(n > 0, "read /proc/self/stat: %s", strerror(errno));
+    line[n] = '\0';
+    struct proc_stat self;
+    CHECK(parse_stat(line, &self) == 0, "parse_stat returned -1 for /proc/self/stat: %s", line);
+    CHECK(self.pid == getpid() && self.ppid == getppid() && self.num_threads == 1 &&
+              self.state == 'R',
+          "parse_stat of /proc/self/stat (%s) gave pid %d ppid %d threads %ld state '%c'; "
+          "expected pid %d ppid %d threads 1 state 'R'",
+          line, (int)self.pid, (int)self.ppid, self.num_threads, self.state, (int)getpid(),
+          (int)getppid());
+
+    /* Made-up lines: every number random and different from the others. */
+    for (int i = 0; i < 20; i++) {
+        char name[16];
+        random_name(name, (size_t)ot_random(1, 15));
+        check_name(name);
+    }
+
+    /* Lines that are not stat lines. */
+    struct fake_stat f;
+    random_stat(&f, "ok");
+    format_stat(&f, line, sizeof line);
+    char cut[64];
+    snprintf(cut, sizeof cut, "%.*s", (int)(strchr(line, ')') - line + 8), line);
+    const char *bad[] = {"", "1234", "1234 (name", "name) S 1 2 3", "abc (x) S 1 1 1 1 1 1", cut};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        struct proc_stat out;
+        CHECK(parse_stat(bad[i], &out) == -1,
+              "parse_stat accepted the malformed line '%s': it must return -1", bad[i]);
+    }
+    (void)why;
+}
+
+/* parse_stat on names with spaces and parentheses, 15 bytes, or too long. */
+void parse_stat_tricky_names(void)
+{
+    char fifteen[16], spaced[16];
+    random_name(fifteen, 15);
+    /* 15 bytes of spaces and parentheses around random letters: ") (abcd) ( efg)". */
+    snprintf(spaced, sizeof spaced, ") (%.4s) ( %.3s)", fifteen, fifteen + 4);
+
+    char fake_fields[40];
+    snprintf(fake_fields, sizeof fake_fields, ") Z %ld %ld", ot_random(2, 99999), ot_random(2, 99));
+    char long_name[101];
+    memset(long_name, 'k', 100);
+    long_name[100] = '\0';
+    long_name[20] = ')';
+
+    fake_fields[15] = '\0'; /* a name set by a program has at most 15 bytes */
+    const char *names[] = {"a) b",
+                           "( )",
+                           fifteen,
+                           spaced,
+                           fake_fields,
+                           "))",
+                           ")",
+                           "(",
+                           "",
+                           "x\ny) S",
+                           "kworker/u8:0-ext4-rsv-conversion",
+                           long_name};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        check_name(names[i]);
+}
+
+/* user_name: names, numbers for unknown UIDs, never past the buffer. */
+void user_names(void)
+{
+    char name[64], expected[64];
+
+    expected_user(0, expected, sizeof expected);
+    user_name(0, name, sizeof name);
+    CHECK(strcmp(name, expected) == 0, "user_name(0) gave '%s', expected '%s'", name, expected);
+
+    uid_t me = geteuid();
+    expected_user(me, expected, sizeof expected);
+    user_name(me, name, sizeof name);
+    CHECK(strcmp(name, expected) == 0, "user_name(%u) gave '%s', expected '%s'", (unsigned)me, name,
+          expected);
+
+    /* A UID the password database does not have. */
+    uid_t nobody_has;
+    do
+        nobody_has = (uid_t)ot_random(2000000000, 2100000000);
+    while (expected_user(nobody_has, expected, sizeof expected),
+           expected[0] < '0' || expected[0] > '9');
+    user_name(nobody_has, name, sizeof name);
+    CHECK(strcmp(name, expected) == 0, "user_name(%u) gave '%s', expected the number '%s'",
+          (unsigned)nobody_has, name, expected);
+
+    /* A small buffer: cut, terminated, nothing written past it. */
+    char small[8];
+    memset(small, '#', sizeof small);
+    user_name(nobody_has, small, 4);
+    CHECK(small[3] == '\0' && strncmp(small, expected, 3) == 0 && small[4] == '#',
+          "user_name(%u, name, 4) must write '%.3s' and a NUL in 4 bytes and nothing after",
+          (unsigned)nobody_has, expected);
+}
+
+/* ---- A fake /proc tree ---------------------------------------------------------- */
+
+/* One process of the fake tree. */
+struct fake_proc {
+    pid_t pid;
+    pid_t ppid;
+    const char *name;
+    const char *cmdline; /* arguments separated by '|' (written as NULs); NULL: no file */
+    long threads;        /* num_threads in stat */
+    bool kernel;         /* PF_KTHREAD */
+    bool stat_file, status_file, task_dir; /* which files exist */
+    uid_t real_uid, effective_uid;
+    const char *thread_names[3]; /* task/ entries besides the main thread (NULL: none) */
+    bool thread_vanished;        /* task/ also holds a TID directory without stat */
+};
+
+/* Create PATH with LEN bytes of DATA, or fail the test. */
+static void write_bytes(const char *path, const char *data, size_t len)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    CHECK(fd != -1, "create %s: %s", path, strerror(errno));
+    CHECK(write_all(fd, data, len) == 0, "write %s: %s", path, strerror(errno));
+    close(fd);
+}
+
+/* mkdir PATH or fail the test. */
+static void make_dir(const char *path)
+{
+    CHECK(mkdir(path, 0755) == 0, "mkdir %s: %s", path, strerror(errno));
+}
+
+/* A stat line for the fake tree: NAME, STATE, PPID, FLAGS, THREADS, the rest made up. */
+static void fake_stat_line(char *line, size_t len, pid_t pid, const char *name, pid_t ppid,
+                           unsigned long flags, long threads)
+{
+    snprintf(line, len,
+             "%d (%s) S %d %d %d 0 -1 %lu 100 0 0 0 5 3 0 0 20 0 %ld 0 %ld 123456 %ld "
+             "18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0 0 0 0 0 0 0 0 0\n",
+             (int)pid, name, (int)ppid, (int)pid, (int)pid, flags, threads, 1000 + (long)pid,
+             77 + (long)pid % 1000);
+}
+
+/* Lay out P under ROOT. */
+static void make_fake_proc(const char *root, const struct fake_proc *p)
+{
+    char dir[512], path[600], text[1024];
+    snprintf(dir, sizeof dir, "%s/%d", root, (int)p->pid);
+    make_dir(dir);
+    if (p->stat_file) {
+        fake_stat_line(text, sizeof text, p->pid, p->name, p->ppid,
+                       p->kernel ? PROC_FLAG_KTHREAD : 0x400000, p->threads);
+        snprintf(path, sizeof path, "%s/stat", dir);
+        write_bytes(path, text, strlen(text));
+    }
+    if (p->status_file) {
+        snprintf(text, sizeof text,
+                 "Name:\t%s\nUmask:\t0022\nState:\tS (sleeping)\nTgid:\t%d\nNgid:\t0\n"
+                 "Pid:\t%d\nPPid:\t%d\nTracerPid:\t0\nUid:\t%u\t%u\t%u\t%u\n"
+                 "Gid:\t100\t100\t100\t100\nThreads:\t%ld\n",
+                 p->name, (int)p->pid, (int)p->pid, (int)p->ppid, (unsigned)p->real_uid,
+                 (unsigned)p->effective_uid, (unsigned)p->effective_uid, (unsigned)p->effective_uid,
+                 p->threads);
+        snprintf(path, sizeof path, "%s/status", dir);
+        write_bytes(path, text, strlen(text));
+    }
+    if (p->cmdline != NULL) {
+        size_t len = strlen(p->cmdline);
+        snprintf(text, sizeof text, "%s", p->cmdline);
+        for (size_t i = 0; i < len; i++)
+            text[i] = text[i] == '|' ? '\0' : text[i];
+        snprintf(path, sizeof path, "%s/cmdline", dir);
+        write_bytes(path, text, len > 0 ? len + 1 : 0); /* with its final NUL */
+    }
+    if (p->task_dir) {
+        snprintf(path, sizeof path, "%s/task", dir);
+        make_dir(path);
+        for (int t = -1; t < 3; t++) {
+            const char *name = t < 0 ? p->name : p->thread_names[t];
+            if (name == NULL)
+                break;
+            pid_t tid = p->pid + 1 + t;
+            snprintf(path, sizeof path, "%s/task/%d", dir, (int)tid);
+            make_dir(path);
+            fake_stat_line(text, sizeof text, tid, name, p->ppid, 0x400040, p->threads);
+            snprintf(path, sizeof path, "%s/task/%d/stat", dir, (int)tid);
+            write_bytes(path, text, strlen(text));
+        }
+        if (p->thread_vanished) {
+            snprintf(path, sizeof path, "%s/task/%d", dir, (int)p->pid + 9);
+            make_dir(path);
+        }
+    }
+}
+
+/*
+ * A descriptor of /proc/PID/stat of a process that has ended and been reaped:
+ * read() on it fails with ESRCH. Opened again through the magic link
+ * /proc/OUR_PID/fd/FD, it fails the same way: that is how the fake tree gets
+ * files that "vanish between open() and read()".
+ */
+static int stale_proc_fd(void)
+{
+    pid_t child = fork();
+    CHECK(child != -1, "fork: %s", strerror(errno));
+    if (child == 0) {
+        pause();
+        _exit(0);
+    }
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)child);
+    int fd = open(path, O_RDONLY);
+    kill(child, SIGKILL);
+    while (waitpid(child, NULL, 0) == -1 && errno == EINTR)
+        ;
+    CHECK(fd != -1, "open %s: %s", path, strerror(errno));
+    return fd;
+}
+
+/* The process with PID in LIST, or NULL. */
+static const struct proc_info *find_proc(const struct proc_list *list, pid_t pid)
+{
+    for (size_t i = 0; i < list->count; i++) {
+        if (list->items[i].stat.pid == pid)
+            return &list->items[i];
+    }
+    return NULL;
+}
+
+/* Both scans over a fake /proc tree with vanished and unreadable files. */
+void scan_skips_vanished(void)
+{
+    const char *root = "fakeproc";
+    pid_t base = (pid_t)ot_random(100, 30000) * 10;
+    uid_t uid = (uid_t)ot_random(1000, 60000);
+    char tricky[32], thread_name[32];
+    snprintf(tricky, sizeof tricky, "w) S %ld (x", ot_random(1, 999));
+    snprintf(thread_name, sizeof thread_name, "t) %ld", ot_random(1, 999));
+
+    /* Complete processes first, then the ones whose files have gone. Columns: pid, ppid,
+     * name, cmdline ('|' for NUL), threads, kernel thread?, stat?, status?, task/?,
+     * real and effective UID, other threads' names, a task/ entry that vanished? */
+    /* clang-format off */
+    const struct fake_proc procs[] = {
+        {base + 10, 1, "daemon", "/usr/sbin/daemon|-f|a b", 2, false, true, true, true,
+         uid, uid + 1, {thread_name, NULL, NULL}, true},
+        {base + 20, base + 10, tricky, "./w) S|x", 1, false, true, true, true,
+         uid + 2, uid + 2, {NULL, NULL, NULL}, false},
+        {base + 30, 2, "kworker/0:1-events", "", 1, true, true, true, true,
+         0, 0, {NULL, NULL, NULL}, false},
+        {base + 40, 1, "notasks", "notasks", 1, false, true, true, false,
+         uid, uid, {NULL, NULL, NULL}, false},
+        {base + 100, 1, "secret", "secret|--x", 1, false, true, true, false,
+         uid, uid, {NULL, NULL, NULL}, false},
+        {base + 50, 1, "gone1", NULL, 1, false, false, false, false, uid, uid, {NULL}, false},
+        {base + 60, 1, "gone2", NULL, 1, false, true, false, false, uid, uid, {NULL}, false},
+        {base + 70, 1, "gone3", NULL, 1, false, true, true, false, uid, uid, {NULL}, false},
+        {base + 80, 1, "gone4", NULL, 1, false, false, false, false, uid, uid, {NULL}, false},
+        {base + 90, 1, "gone5", NULL, 1, false, true, true, false, uid, uid, {NULL}, false},
+    };
+    /* clang-format on */
+    const size_t complete = 5, total = sizeof procs / sizeof procs[0];
+
+    make_dir(root);
+    for (size_t i = 0; i < total; i++)
+        make_fake_proc(root, &procs[i]);
+    /* Ended between open() and read(): read fails with ESRCH. */
+    int stale = stale_proc_fd();
+    char stale_link[64], path[128];
+    snprintf(stale_link, sizeof stale_link, "/proc/%d/fd/%d", (int)getpid(), stale);
+    snprintf(path, sizeof path, "%s/%d/stat", root, (int)base + 80);
+    CHECK(symlink(stale_link, path) == 0, "symlink %s: %s", path, strerror(errno));
+    snprintf(path, sizeof path, "%s/%d/cmdline", root, (int)base + 90);
+    CHECK(symlink(stale_link, path) == 0, "symlink %s: %s", path, strerror(errno));
+    snprintf(path, sizeof path, "%s/%d/task/%d", root, (int)base + 10, (int)base + 15);
+    make_dir(path);
+    snprintf(path, sizeof path, "%s/%d/task/%d/stat", root, (int)base + 10, (int)base + 15);
+    CHECK(symlink(stale_link, path) == 0, "symlink %s: %s", path, strerror(errno));
+    /* Another user's secret: a file we may not read (EACCES) is no reason to skip the
+     * process, and no reason to fail; as root, the file can be read after all. */
+    snprintf(path, sizeof path, "%s/%d/cmdline", root, (int)base + 100);
+    CHECK(chmod(path, 0) == 0, "chmod %s: %s", path, strerror(errno));
+    bool secret_hidden = access(path, R_OK) != 0;
+    make_dir("fakeproc/self");
+    make_dir("fakeproc/sys");
+    char odd[64];
+    snprintf(odd, sizeof odd, "fakeproc/%dx", (int)base + 10);
+    make_dir(odd);
+
+    /* Every process. */
+    struct scan_request all = {root, NULL, 0};
+    struct proc_list list = {0};
+    errno = 0;
+    int rc = scan_processes(&all, &list);
+    CHECK(rc == 0,
+          "scan_processes over a tree with vanished processes returned %d (%s): a process "
+          "that has gone (ENOENT from open, ESRCH from read) must be skipped",
+          rc, strerror(errno));
+    CHECK(list.count == complete,
+          "scan_processes found %zu processes; expected the %zu complete ones (a directory "
+          "without stat, status or cmdline is a process that vanished; 'self', 'sys' and "
+          "'%dx' are not processes)",
+          list.count, complete, (int)base + 10);
+    for (size_t i = 0; i < complete; i++) {
+        const struct fake_proc *p = &procs[i];
+        const struct proc_info *got = find_proc(&list, p->pid);
+        CHECK(got != NULL, "scan_processes missed process %d", (int)p->pid);
+        char expected_cmdline[64];
+        snprintf(expected_cmdline, sizeof expected_cmdline, "%s", p->cmdline);
+        for (char *c = expected_cmdline; *c != '\0'; c++)
+            *c = *c == '|' ? ' ' : *c;
+        if (p->pid == base + 100 && secret_hidden)
+            expected_cmdline[0] = '\0'; /* unreadable: shown as [secret] */
+        CHECK(strcmp(got->stat.comm, p->name) == 0 && got->stat.ppid == p->ppid &&
+                  got->stat.num_threads == p->threads,
+              "process %d: comm '%s' ppid %d threads %ld; expected '%s', %d, %ld", (int)p->pid,
+              got->stat.comm, (int)got->stat.ppid, got->stat.num_threads, p->name, (int)p->ppid,
+              p->threads);
+        CHECK(got->uid == p->effective_uid,
+              "process %d: uid %u; expected %u, the effective UID (the second number of the "
+              "'Uid:' line of status)",
+              (int)p->pid, (unsigned)got->uid, (unsigned)p->effective_uid);
+        CHECK(got->cmdline != NULL && strcmp(got->cmdline, expected_cmdline) == 0,
+              "process %d: cmdline '%s'; expected '%s' (arguments are separated by NULs; a "
+              "cmdline we may not read (EACCES) is an empty one)",
+              (int)p->pid, got->cmdline ? got->cmdline : "(null)", expected_cmdline);
+    }
+    proc_list_free(&list);
+
+    /* Selected processes, some of them gone or never there. */
+    pid_t wanted[] = {base + 50, base + 20, base + 99, base + 60};
+    struct scan_request some = {root, wanted, 4};
+    rc = scan_processes(&some, &list);
+    CHECK(rc == 0 && list.count == 1 && list.items[0].stat.pid == base + 20,
+          "scan_processes for PIDs %d %d %d %d returned %d with %zu processes; expected 0 and "
+          "only %d (the others are gone or were never there)",
+          (int)wanted[0], (int)wanted[1], (int)wanted[2], (int)wanted[3], rc, list.count,
+          (int)base + 20);
+    proc_list_free(&list);
+
+    /* Threads: the daemon's two, one each for the next two; no task/ dir: skipped. */
+    struct thread_list threads = {0};
+    rc = scan_threads(&all, &threads);
+    CHECK(rc == 0,
+          "scan_threads over a tree with vanished threads returned %d (%s): a thread "
+          "or process that has gone must be skipped",
+          rc, strerror(errno));
+    thread_list_sort(&threads);
+    CHECK(threads.count == 4,
+          "scan_threads found %zu threads; expected 4 (2 of %d, 1 of %d, 1 of %d; a task "
+          "directory without stat is a thread that has gone)",
+          threads.count, (int)base + 10, (int)base + 20, (int)base + 30);
+    CHECK(threads.items[0].pid == base + 10 && threads.items[1].pid == base + 10 &&
+              threads.items[1].stat.pid == base + 11 &&
+              strcmp(threads.items[1].stat.comm, thread_name) == 0 &&
+              threads.items[2].pid == base + 20 && strcmp(threads.items[2].stat.comm, tricky) == 0,
+          "scan_threads: thread %d of process %d is named '%s'; expected thread %d of "
+          "process %d named '%s' (read task/TID/stat, each thread's own)",
+          (int)threads.items[1].stat.pid, (int)threads.items[1].pid, threads.items[1].stat.comm,
+          (int)base + 11, (int)base + 10, thread_name);
+    thread_list_free(&threads);
+    close(stale);
+}
