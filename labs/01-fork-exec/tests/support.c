@@ -1,0 +1,326 @@
+/*
+ * support.c - helpers shared by Lab 01's tests (see support.h).
+ */
+#include "oslab.h"
+
+#include <ctype.h>    /* isdigit */
+#include <fcntl.h>    /* open */
+#include <signal.h>   /* kill, sigprocmask */
+#include <sys/wait.h> /* waitpid */
+
+#include "support.h"
+
+enum { TAIL_BYTES = 600, MAX_OPTIONS = 16 };
+
+/* The last TAIL_BYTES of TEXT, from the start of a line. */
+static const char *tail(const char *text)
+{
+    size_t len = strlen(text);
+    if (len <= TAIL_BYTES)
+        return text;
+    const char *start = text + len - TAIL_BYTES;
+    const char *newline = strchr(start, '\n');
+    return newline != NULL ? newline + 1 : start;
+}
+
+/* The sessions open now, for check_failed to clean up. */
+static struct pm *open_sessions[8];
+
+/* Kill what a failed test leaves: the children procman started (in groups of
+ * their own), every child of the test with its process group, and reap them. */
+static void clean_up_after_failure(void)
+{
+    for (size_t i = 0; i < sizeof open_sessions / sizeof open_sessions[0]; i++) {
+        struct pm *pm = open_sessions[i];
+        for (size_t j = 0; pm != NULL && j < pm->child_count; j++)
+            if (proc_stat_field(pm->children[j], 4) == pm->pid)
+                kill(pm->children[j], SIGKILL);
+    }
+    pid_t children[256];
+    size_t n = ot_children(getpid(), children, 256);
+    for (size_t i = 0; i < n && i < 256; i++) {
+        if (proc_stat_field(children[i], 5) == children[i])
+            kill(-children[i], SIGKILL);
+        kill(children[i], SIGKILL);
+    }
+    signal(SIGCHLD, SIG_DFL);
+    while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
+        continue;
+}
+
+noreturn void check_failed(const char *file, int line, const char *fmt, ...)
+{
+    char message[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(message, sizeof message, fmt, ap);
+    va_end(ap);
+    clean_up_after_failure();
+    ot_fail_at(file, line, "%s", message);
+}
+
+struct pm *pm_start(const char *program, ...)
+{
+    const char *argv[MAX_OPTIONS + 2];
+    char path[4096];
+    snprintf(path, sizeof path, "%s", program); /* ot_program's buffer is reused */
+    size_t argc = 0;
+    argv[argc++] = path;
+    va_list ap;
+    va_start(ap, program);
+    const char *option;
+    while ((option = va_arg(ap, const char *)) != NULL && argc <= MAX_OPTIONS)
+        argv[argc++] = option;
+    va_end(ap);
+    argv[argc] = NULL;
+
+    struct pm *pm = calloc(1, sizeof *pm);
+    if (pm == NULL)
+        check_failed(__FILE__, __LINE__, "out of memory");
+    pm->session = ot_start(argv);
+    pm->pid = ot_session_pid(pm->session);
+    for (size_t i = 0; i < sizeof open_sessions / sizeof open_sessions[0]; i++)
+        if (open_sessions[i] == NULL) {
+            open_sessions[i] = pm;
+            break;
+        }
+    return pm;
+}
+
+void pm_send(struct pm *pm, const char *fmt, ...)
+{
+    char line[8192];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    ot_send(pm->session, "%s\n", line);
+}
+
+const char *pm_expect(struct pm *pm, enum ot_stream which, const char *needle, int timeout_ms,
+                      const char *why)
+{
+    const char *line = ot_expect(pm->session, which, needle, timeout_ms);
+    if (line != NULL)
+        return line;
+    check_failed(__FILE__, __LINE__,
+                 "expected a line with \"%s\" on procman's %s within %d ms: %s\n"
+                 "--- procman's stdout (end):\n%s\n--- procman's stderr (end):\n%s",
+                 needle, which == OT_STDOUT ? "stdout" : "stderr", timeout_ms, why,
+                 tail(ot_text(pm->session, OT_STDOUT)), tail(ot_text(pm->session, OT_STDERR)));
+}
+
+/* The line of TEXT containing NEEDLE, copied into one of a few static buffers. */
+static const char *line_with(const char *text, const char *needle)
+{
+    static char lines[8][1024];
+    static size_t next;
+    const char *hit = strstr(text, needle);
+    if (hit == NULL)
+        return NULL;
+    const char *start = hit;
+    while (start > text && start[-1] != '\n')
+        start--;
+    size_t len = strcspn(start, "\n");
+    char *copy = lines[next++ % 8];
+    snprintf(copy, sizeof lines[0], "%.*s", (int)len, start);
+    return copy;
+}
+
+const char *pm_find(struct pm *pm, enum ot_stream which, const char *needle, int timeout_ms,
+                    const char *why)
+{
+    int64_t deadline = now_ms() + timeout_ms;
+    for (;;) {
+        const char *line = line_with(ot_text(pm->session, which), needle);
+        if (line != NULL)
+            return line;
+        if (now_ms() >= deadline)
+            break;
+        ot_pump(pm->session, 5);
+    }
+    check_failed(__FILE__, __LINE__,
+                 "expected a line with \"%s\" on procman's %s within %d ms: %s\n"
+                 "--- procman's stdout (end):\n%s\n--- procman's stderr (end):\n%s",
+                 needle, which == OT_STDOUT ? "stdout" : "stderr", timeout_ms, why,
+                 tail(ot_text(pm->session, OT_STDOUT)), tail(ot_text(pm->session, OT_STDERR)));
+}
+
+/* Remember PID as one of PM's children, to kill at pm_end. */
+static void remember_child(struct pm *pm, pid_t pid)
+{
+    if (pm->child_count < PM_MAX_CHILDREN)
+        pm->children[pm->child_count++] = pid;
+}
+
+pid_t pm_spawn(struct pm *pm, const char *command)
+{
+    pm_send(pm, "spawn %s", command);
+    const char *line = pm_expect(pm, OT_STDOUT, "started ", 2000,
+                                 "'spawn' prints \"started PID COMMAND\" at once");
+    int pid = 0;
+    char expected[512];
+    CHECK(sscanf(line, "started %d", &pid) == 1 && pid > 0,
+          "after 'spawn %s' procman printed \"%s\", not \"started PID %s\"", command, line,
+          command);
+    snprintf(expected, sizeof expected, "started %d %s", pid, command);
+    CHECK(strcmp(line, expected) == 0, "after 'spawn %s' procman printed \"%s\", expected \"%s\"",
+          command, line, expected);
+    remember_child(pm, pid);
+    return pid;
+}
+
+void pm_create(struct pm *pm, int n, pid_t *pids)
+{
+    pm_send(pm, "create %d", n);
+    for (int i = 0; i < n; i++) {
+        const char *line = pm_expect(pm, OT_STDOUT, "started ", 2000,
+                                     "'create N' prints \"started PID [worker]\" per worker");
+        int pid = 0;
+        CHECK(sscanf(line, "started %d [worker]", &pid) == 1 && pid > 0,
+              "after 'create %d' procman printed \"%s\", not \"started PID [worker]\"", n, line);
+        pids[i] = pid;
+        remember_child(pm, pid);
+    }
+}
+
+void pm_quit(struct pm *pm, int timeout_ms)
+{
+    pm_send(pm, "quit");
+    bool timed_out = false;
+    int status = ot_wait(pm->session, timeout_ms, &timed_out);
+    char how[64];
+    CHECK(!timed_out,
+          "procman did not exit within %d ms of 'quit': it must SIGTERM every child, SIGKILL "
+          "what is left after --grace-ms, reap them all and exit\n--- stderr (end):\n%s",
+          timeout_ms, tail(ot_text(pm->session, OT_STDERR)));
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+          "procman %s after 'quit', expected exit status 0\n--- stderr (end):\n%s",
+          ot_describe_status(status, how, sizeof how), tail(ot_text(pm->session, OT_STDERR)));
+}
+
+void pm_end(struct pm *pm)
+{
+    if (pm == NULL)
+        return;
+    for (size_t i = 0; i < sizeof open_sessions / sizeof open_sessions[0]; i++)
+        if (open_sessions[i] == pm)
+            open_sessions[i] = NULL;
+    ot_end(pm->session);
+    /* Background children are in groups of their own: ot_end's kill of
+     * procman's group does not reach them. A PID that is gone, or a zombie,
+     * needs nothing. */
+    for (size_t i = 0; i < pm->child_count; i++) {
+        char state = ot_proc_state(pm->children[i]);
+        if (state != 0 && state != 'Z')
+            kill(pm->children[i], SIGKILL);
+    }
+    free(pm);
+}
+
+size_t count_occurrences(const char *text, const char *needle)
+{
+    size_t count = 0;
+    for (const char *p = strstr(text, needle); p != NULL; p = strstr(p + 1, needle))
+        count++;
+    return count;
+}
+
+int64_t log_time(const char *line)
+{
+    int hours, minutes, seconds, millis;
+    if (sscanf(line, "%2d:%2d:%2d.%3d", &hours, &minutes, &seconds, &millis) != 4)
+        check_failed(__FILE__, __LINE__,
+                     "an event-log line does not start with HH:MM:SS.mmm: \"%s\"", line);
+    return ((int64_t)hours * 3600 + minutes * 60 + seconds) * 1000 + millis;
+}
+
+int64_t log_time_diff(int64_t a, int64_t b)
+{
+    int64_t day = 24 * 3600 * 1000;
+    return ((b - a) % day + day) % day;
+}
+
+long proc_stat_field(pid_t pid, int number)
+{
+    char path[64], stat[1024];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd == -1)
+        return -1;
+    ssize_t n = read(fd, stat, sizeof stat - 1);
+    close(fd);
+    if (n <= 0)
+        return -1;
+    stat[n] = '\0';
+    /* Field 2, the command name, may hold spaces: count from its ')'. */
+    char *p = strrchr(stat, ')');
+    if (p == NULL)
+        return -1;
+    for (int field = 2; field < number; field++) {
+        p = strchr(p + 1, ' ');
+        if (p == NULL)
+            return -1;
+    }
+    return strtol(p + 1, NULL, 10);
+}
+
+unsigned long long proc_status_mask(pid_t pid, const char *name)
+{
+    char path[64], text[4096];
+    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd == -1)
+        return 0;
+    ssize_t n = read(fd, text, sizeof text - 1);
+    close(fd);
+    if (n <= 0)
+        return 0;
+    text[n] = '\0';
+    char key[64];
+    snprintf(key, sizeof key, "\n%s:", name);
+    char *line = strstr(text, key);
+    return line != NULL ? strtoull(line + strlen(key), NULL, 16) : 0;
+}
+
+/* ot_wait_until predicate: is the PID at ARG a zombie (or gone)? */
+static bool is_zombie(void *arg)
+{
+    char state = ot_proc_state(*(pid_t *)arg);
+    return state == 'Z' || state == 0;
+}
+
+bool wait_for_zombie(pid_t pid, int timeout_ms)
+{
+    return ot_wait_until(is_zombie, &pid, timeout_ms);
+}
+
+/* ot_wait_until predicate: has the PID at ARG blocked its signals? */
+static bool blocks_signals(void *arg)
+{
+    return proc_status_mask(*(pid_t *)arg, "SigBlk") != 0;
+}
+
+pid_t start_foreign_process(void)
+{
+    fflush(NULL);
+    pid_t pid = fork();
+    CHECK(pid != -1, "test: fork: %s", strerror(errno));
+    if (pid == 0) {
+        sigset_t all;
+        sigfillset(&all);
+        sigprocmask(SIG_SETMASK, &all, NULL);
+        for (;;)
+            pause(); /* every signal it can block stays pending: the test can see it */
+    }
+    CHECK(ot_wait_until(blocks_signals, &pid, 2000),
+          "test: the foreign process did not block its signals");
+    return pid;
+}
+
+void end_own_child(pid_t pid)
+{
+    kill(pid, SIGKILL);
+    while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
+        continue;
+}

@@ -1,0 +1,96 @@
+/*
+ * support.h - helpers shared by Lab 01's tests: procman sessions, the event
+ * log's lines and times, and what /proc says about a process.
+ */
+#ifndef SUPPORT_H
+#define SUPPORT_H
+
+#include "oslab.h"
+
+#include "oslab_test.h"
+
+#include "children.h"
+#include "lifecycle.h"
+
+enum { PM_MAX_CHILDREN = 64 };
+
+/*
+ * CHECK(cond, fmt, ...): like OT_ASSERT, but a failing test first kills and
+ * reaps what it started (procman sessions, their children, the test's own
+ * children), so that the report shows the failure, not leftovers.
+ */
+#define CHECK(cond, ...)                                                                           \
+    do {                                                                                           \
+        if (!(cond))                                                                               \
+            check_failed(__FILE__, __LINE__, __VA_ARGS__);                                         \
+        else                                                                                       \
+            CU_PASS(#cond);                                                                        \
+    } while (0)
+
+/* Format the message, clean up (see CHECK), and fail the test. */
+noreturn void check_failed(const char *file, int line, const char *fmt, ...) OSLAB_PRINTF(3, 4);
+
+/* A running procman and the children it said it started (killed at pm_end). */
+struct pm {
+    struct ot_session *session;
+    pid_t pid;
+    pid_t children[PM_MAX_CHILDREN];
+    size_t child_count;
+};
+
+/* Start PROGRAM (a path: ot_program() or ot_program_named(...)) with the
+ * options that follow, up to a NULL. */
+struct pm *pm_start(const char *program, ...);
+
+/* Send one command line (printf-style; the newline is added). */
+void pm_send(struct pm *pm, const char *fmt, ...) OSLAB_PRINTF(2, 3);
+
+/* The next line of WHICH containing NEEDLE within TIMEOUT_MS, or fail the
+ * test with WHY and what procman printed so far. */
+const char *pm_expect(struct pm *pm, enum ot_stream which, const char *needle, int timeout_ms,
+                      const char *why);
+
+/* The first line anywhere in WHICH (read so far, or within TIMEOUT_MS)
+ * containing NEEDLE, in whatever order lines came; or fail the test with
+ * WHY. The copy returned stays valid for the next 7 calls. */
+const char *pm_find(struct pm *pm, enum ot_stream which, const char *needle, int timeout_ms,
+                    const char *why);
+
+/* Send "spawn COMMAND", read "started PID COMMAND", remember PID; returns it. */
+pid_t pm_spawn(struct pm *pm, const char *command);
+
+/* Send "create N", read the N "started PID [worker]" lines into PIDS. */
+void pm_create(struct pm *pm, int n, pid_t *pids);
+
+/* Send "quit", wait up to TIMEOUT_MS for procman to exit, and fail unless it
+ * exited 0. */
+void pm_quit(struct pm *pm, int timeout_ms);
+
+/* Kill what is left (procman, the children it started) and free PM. */
+void pm_end(struct pm *pm);
+
+/* How many times NEEDLE occurs in TEXT. */
+size_t count_occurrences(const char *text, const char *needle);
+
+/* The time of day of an event-log line ("HH:MM:SS.mmm ..."), in ms since midnight. */
+int64_t log_time(const char *line);
+
+/* B - A for two log times, across midnight too. */
+int64_t log_time_diff(int64_t a, int64_t b);
+
+/* Field NUMBER (1-based, as in proc(5)) of /proc/PID/stat; -1 if PID is gone. */
+long proc_stat_field(pid_t pid, int number);
+
+/* The hexadecimal mask on the line "NAME:" of /proc/PID/status; 0 if PID is gone. */
+unsigned long long proc_status_mask(pid_t pid, const char *name);
+
+/* Wait up to TIMEOUT_MS for PID to be a zombie; false if it is not. */
+bool wait_for_zombie(pid_t pid, int timeout_ms);
+
+/* Fork a child that blocks every signal it can and waits, not known to procman. */
+pid_t start_foreign_process(void);
+
+/* Kill and reap a process this test forked itself. */
+void end_own_child(pid_t pid);
+
+#endif /* SUPPORT_H */
