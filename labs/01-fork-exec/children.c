@@ -15,7 +15,7 @@
 volatile sig_atomic_t shutdown_signal = 0;
 
 /* Block SIGCHLD, saving the old mask in *SAVED: the main program's way in. */
-static void block_sigchld(sigset_t *saved)
+void block_sigchld(sigset_t *saved)
 {
     sigset_t block;
     sigemptyset(&block);
@@ -25,7 +25,7 @@ static void block_sigchld(sigset_t *saved)
 }
 
 /* Put back the signal mask saved by block_sigchld. */
-static void restore_mask(const sigset_t *saved)
+void restore_mask(const sigset_t *saved)
 {
     if (sigprocmask(SIG_SETMASK, saved, NULL) == -1)
         exit_errno("sigprocmask");

@@ -100,6 +100,13 @@ enum wait_result {
  * main.c's handler, read by wait_for_children and the event loop. */
 extern volatile sig_atomic_t shutdown_signal;
 
+/* Block SIGCHLD, saving the old mask in *SAVED: how the main program looks at the
+ * table without the handler changing it underneath (the rule above). */
+void block_sigchld(sigset_t *saved);
+
+/* Put back the signal mask saved by block_sigchld. */
+void restore_mask(const sigset_t *saved);
+
 /* Make an empty table of CAPACITY slots and its wake-up pipe. 0, or -1 with errno. */
 int table_init(struct child_table *table, size_t capacity);
 

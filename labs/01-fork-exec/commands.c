@@ -35,23 +35,6 @@ struct program {
 
 /* ---- Helpers ------------------------------------------------------------ */
 
-/* Block SIGCHLD while looking at the table (children.h: the rule). */
-static void block_sigchld(sigset_t *saved)
-{
-    sigset_t block;
-    sigemptyset(&block);
-    sigaddset(&block, SIGCHLD);
-    if (sigprocmask(SIG_BLOCK, &block, saved) == -1)
-        exit_errno("sigprocmask");
-}
-
-/* Put back the mask that block_sigchld saved. */
-static void restore_mask(const sigset_t *saved)
-{
-    if (sigprocmask(SIG_SETMASK, saved, NULL) == -1)
-        exit_errno("sigprocmask");
-}
-
 /* Parse TEXT as a PID for COMMAND; 0, or -1 after a message. */
 static int parse_pid(const char *command, const char *text, pid_t *pid)
 {
