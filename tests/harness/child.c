@@ -15,7 +15,9 @@
  */
 #include "oslab.h"
 
-#include <fcntl.h> /* fcntl, FD_CLOEXEC */
+#include <fcntl.h>    /* fcntl, FD_CLOEXEC */
+#include <signal.h>   /* kill */
+#include <sys/wait.h> /* waitpid */
 
 #include <CUnit/Basic.h> /* CU_basic_run_tests */
 
@@ -42,13 +44,32 @@ static const struct test_entry all_tests[] = {
 };
 static const size_t test_count = sizeof all_tests / sizeof all_tests[0];
 
+/* SIGKILL every descendant of PID, deepest first, so that a parent that is
+ * still alive can reap its own children. */
+static void kill_descendants(pid_t pid)
+{
+    pid_t children[256];
+    size_t n = ot_children(pid, children, 256);
+    for (size_t i = 0; i < n && i < 256; i++) {
+        kill_descendants(children[i]);
+        kill(children[i], SIGKILL);
+    }
+}
+
 noreturn void ot_fail_at(const char *file, int line, const char *fmt, ...)
 {
+    /* Format first: the message may quote buffers that the clean-up frees. */
     char message[2048];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(message, sizeof message, fmt, ap);
     va_end(ap);
+    /* End and reap what the failing test started, so that the report shows
+     * the failure and not the processes the test could no longer stop. */
+    kill_descendants(getpid());
+    signal(SIGCHLD, SIG_DFL);
+    while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
+        continue;
     /* CUnit copies the message into its failure record, then longjmps out
      * of the test because the assertion is fatal. */
     CU_assertImplementation(CU_FALSE, (unsigned)line, message, file, "", CU_TRUE);

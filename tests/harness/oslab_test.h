@@ -27,7 +27,9 @@ typedef void (*ot_test_fn)(void);
 
 /* ---- Assertions with a message ------------------------------------------ */
 
-/* Fail the test now with a printf-style message (it never returns). */
+/* Fail the test now with a printf-style message (it never returns). Every
+ * process the test started (and their descendants) is killed and reaped
+ * first, so a failed test is reported as failed, not as leaving leftovers. */
 noreturn void ot_fail_at(const char *file, int line, const char *fmt, ...)
     OSLAB_PRINTF(3, 4);
 

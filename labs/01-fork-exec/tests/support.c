@@ -23,42 +23,6 @@ static const char *tail(const char *text)
     return newline != NULL ? newline + 1 : start;
 }
 
-/* The sessions open now, for check_failed to clean up. */
-static struct pm *open_sessions[8];
-
-/* Kill what a failed test leaves: the children procman started (in groups of
- * their own), every child of the test with its process group, and reap them. */
-static void clean_up_after_failure(void)
-{
-    for (size_t i = 0; i < sizeof open_sessions / sizeof open_sessions[0]; i++) {
-        struct pm *pm = open_sessions[i];
-        for (size_t j = 0; pm != NULL && j < pm->child_count; j++)
-            if (proc_stat_field(pm->children[j], 4) == pm->pid)
-                kill(pm->children[j], SIGKILL);
-    }
-    pid_t children[256];
-    size_t n = ot_children(getpid(), children, 256);
-    for (size_t i = 0; i < n && i < 256; i++) {
-        if (proc_stat_field(children[i], 5) == children[i])
-            kill(-children[i], SIGKILL);
-        kill(children[i], SIGKILL);
-    }
-    signal(SIGCHLD, SIG_DFL);
-    while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
-        continue;
-}
-
-noreturn void check_failed(const char *file, int line, const char *fmt, ...)
-{
-    char message[2048];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(message, sizeof message, fmt, ap);
-    va_end(ap);
-    clean_up_after_failure();
-    ot_fail_at(file, line, "%s", message);
-}
-
 struct pm *pm_start(const char *program, ...)
 {
     const char *argv[MAX_OPTIONS + 2];
@@ -76,14 +40,9 @@ struct pm *pm_start(const char *program, ...)
 
     struct pm *pm = calloc(1, sizeof *pm);
     if (pm == NULL)
-        check_failed(__FILE__, __LINE__, "out of memory");
+        OT_FAIL("out of memory");
     pm->session = ot_start(argv);
     pm->pid = ot_session_pid(pm->session);
-    for (size_t i = 0; i < sizeof open_sessions / sizeof open_sessions[0]; i++)
-        if (open_sessions[i] == NULL) {
-            open_sessions[i] = pm;
-            break;
-        }
     return pm;
 }
 
@@ -103,8 +62,7 @@ const char *pm_expect(struct pm *pm, enum ot_stream which, const char *needle, i
     const char *line = ot_expect(pm->session, which, needle, timeout_ms);
     if (line != NULL)
         return line;
-    check_failed(__FILE__, __LINE__,
-                 "expected a line with \"%s\" on procman's %s within %d ms: %s\n"
+    OT_FAIL("expected a line with \"%s\" on procman's %s within %d ms: %s\n"
                  "--- procman's stdout (end):\n%s\n--- procman's stderr (end):\n%s",
                  needle, which == OT_STDOUT ? "stdout" : "stderr", timeout_ms, why,
                  tail(ot_text(pm->session, OT_STDOUT)), tail(ot_text(pm->session, OT_STDERR)));
@@ -139,8 +97,7 @@ const char *pm_find(struct pm *pm, enum ot_stream which, const char *needle, int
             break;
         ot_pump(pm->session, 5);
     }
-    check_failed(__FILE__, __LINE__,
-                 "expected a line with \"%s\" on procman's %s within %d ms: %s\n"
+    OT_FAIL("expected a line with \"%s\" on procman's %s within %d ms: %s\n"
                  "--- procman's stdout (end):\n%s\n--- procman's stderr (end):\n%s",
                  needle, which == OT_STDOUT ? "stdout" : "stderr", timeout_ms, why,
                  tail(ot_text(pm->session, OT_STDOUT)), tail(ot_text(pm->session, OT_STDERR)));
@@ -160,11 +117,11 @@ pid_t pm_spawn(struct pm *pm, const char *command)
                                  "'spawn' prints \"started PID COMMAND\" at once");
     int pid = 0;
     char expected[512];
-    CHECK(sscanf(line, "started %d", &pid) == 1 && pid > 0,
+    OT_ASSERT(sscanf(line, "started %d", &pid) == 1 && pid > 0,
           "after 'spawn %s' procman printed \"%s\", not \"started PID %s\"", command, line,
           command);
     snprintf(expected, sizeof expected, "started %d %s", pid, command);
-    CHECK(strcmp(line, expected) == 0, "after 'spawn %s' procman printed \"%s\", expected \"%s\"",
+    OT_ASSERT(strcmp(line, expected) == 0, "after 'spawn %s' procman printed \"%s\", expected \"%s\"",
           command, line, expected);
     remember_child(pm, pid);
     return pid;
@@ -177,7 +134,7 @@ void pm_create(struct pm *pm, int n, pid_t *pids)
         const char *line = pm_expect(pm, OT_STDOUT, "started ", 2000,
                                      "'create N' prints \"started PID [worker]\" per worker");
         int pid = 0;
-        CHECK(sscanf(line, "started %d [worker]", &pid) == 1 && pid > 0,
+        OT_ASSERT(sscanf(line, "started %d [worker]", &pid) == 1 && pid > 0,
               "after 'create %d' procman printed \"%s\", not \"started PID [worker]\"", n, line);
         pids[i] = pid;
         remember_child(pm, pid);
@@ -190,11 +147,11 @@ void pm_quit(struct pm *pm, int timeout_ms)
     bool timed_out = false;
     int status = ot_wait(pm->session, timeout_ms, &timed_out);
     char how[64];
-    CHECK(!timed_out,
+    OT_ASSERT(!timed_out,
           "procman did not exit within %d ms of 'quit': it must SIGTERM every child, SIGKILL "
           "what is left after --grace-ms, reap them all and exit\n--- stderr (end):\n%s",
           timeout_ms, tail(ot_text(pm->session, OT_STDERR)));
-    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+    OT_ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 0,
           "procman %s after 'quit', expected exit status 0\n--- stderr (end):\n%s",
           ot_describe_status(status, how, sizeof how), tail(ot_text(pm->session, OT_STDERR)));
 }
@@ -203,9 +160,6 @@ void pm_end(struct pm *pm)
 {
     if (pm == NULL)
         return;
-    for (size_t i = 0; i < sizeof open_sessions / sizeof open_sessions[0]; i++)
-        if (open_sessions[i] == pm)
-            open_sessions[i] = NULL;
     ot_end(pm->session);
     /* Background children are in groups of their own: ot_end's kill of
      * procman's group does not reach them. A PID that is gone, or a zombie,
@@ -230,8 +184,7 @@ int64_t log_time(const char *line)
 {
     int hours, minutes, seconds, millis;
     if (sscanf(line, "%2d:%2d:%2d.%3d", &hours, &minutes, &seconds, &millis) != 4)
-        check_failed(__FILE__, __LINE__,
-                     "an event-log line does not start with HH:MM:SS.mmm: \"%s\"", line);
+        OT_FAIL(    "an event-log line does not start with HH:MM:SS.mmm: \"%s\"", line);
     return ((int64_t)hours * 3600 + minutes * 60 + seconds) * 1000 + millis;
 }
 
@@ -305,7 +258,7 @@ pid_t start_foreign_process(void)
 {
     fflush(NULL);
     pid_t pid = fork();
-    CHECK(pid != -1, "test: fork: %s", strerror(errno));
+    OT_ASSERT(pid != -1, "test: fork: %s", strerror(errno));
     if (pid == 0) {
         sigset_t all;
         sigfillset(&all);
@@ -313,7 +266,7 @@ pid_t start_foreign_process(void)
         for (;;)
             pause(); /* every signal it can block stays pending: the test can see it */
     }
-    CHECK(ot_wait_until(blocks_signals, &pid, 2000),
+    OT_ASSERT(ot_wait_until(blocks_signals, &pid, 2000),
           "test: the foreign process did not block its signals");
     return pid;
 }

@@ -14,22 +14,6 @@
 
 enum { PM_MAX_CHILDREN = 64 };
 
-/*
- * CHECK(cond, fmt, ...): like OT_ASSERT, but a failing test first kills and
- * reaps what it started (procman sessions, their children, the test's own
- * children), so that the report shows the failure, not leftovers.
- */
-#define CHECK(cond, ...)                                                                           \
-    do {                                                                                           \
-        if (!(cond))                                                                               \
-            check_failed(__FILE__, __LINE__, __VA_ARGS__);                                         \
-        else                                                                                       \
-            CU_PASS(#cond);                                                                        \
-    } while (0)
-
-/* Format the message, clean up (see CHECK), and fail the test. */
-noreturn void check_failed(const char *file, int line, const char *fmt, ...) OSLAB_PRINTF(3, 4);
-
 /* A running procman and the children it said it started (killed at pm_end). */
 struct pm {
     struct ot_session *session;

@@ -16,7 +16,7 @@
 /* A fresh table of CAPACITY slots, or fail. */
 static void make_table(struct child_table *table, size_t capacity)
 {
-    CHECK(table_init(table, capacity) == 0, "test: table_init: %s", strerror(errno));
+    OT_ASSERT(table_init(table, capacity) == 0, "test: table_init: %s", strerror(errno));
 }
 
 /* Fork a child that runs BODY(ARG) and ends with _exit(0); returns its PID. */
@@ -24,7 +24,7 @@ static pid_t fork_child(void (*body)(long), long arg)
 {
     fflush(NULL);
     pid_t pid = fork();
-    CHECK(pid != -1, "test: fork: %s", strerror(errno));
+    OT_ASSERT(pid != -1, "test: fork: %s", strerror(errno));
     if (pid == 0) {
         body(arg);
         _exit(0);
@@ -61,7 +61,7 @@ static int status_of(pid_t pid, int options)
     pid_t r;
     while ((r = waitpid(pid, &status, options)) == -1 && errno == EINTR)
         continue;
-    CHECK(r == pid, "test: waitpid(%d): %s", (int)pid, strerror(errno));
+    OT_ASSERT(r == pid, "test: waitpid(%d): %s", (int)pid, strerror(errno));
     return status;
 }
 
@@ -71,8 +71,8 @@ static void check_description(int status, const char *expected, const char *what
     char buf[128];
     memset(buf, 'X', sizeof buf);
     const char *got = describe_status(status, buf, sizeof buf);
-    CHECK(got == buf, "describe_status must return its BUF argument (%s)", what);
-    CHECK(strcmp(buf, expected) == 0, "describe_status(0x%x) for %s gave \"%s\", expected \"%s\"",
+    OT_ASSERT(got == buf, "describe_status must return its BUF argument (%s)", what);
+    OT_ASSERT(strcmp(buf, expected) == 0, "describe_status(0x%x) for %s gave \"%s\", expected \"%s\"",
           (unsigned)status, what, buf, expected);
 }
 
@@ -81,7 +81,7 @@ static void check_mask_restored(const char *function)
 {
     sigset_t now;
     sigprocmask(SIG_BLOCK, NULL, &now);
-    CHECK(!sigismember(&now, SIGCHLD) && !sigismember(&now, SIGINT) && !sigismember(&now, SIGTERM),
+    OT_ASSERT(!sigismember(&now, SIGCHLD) && !sigismember(&now, SIGINT) && !sigismember(&now, SIGTERM),
           "%s returned with SIGCHLD, SIGINT or SIGTERM still blocked: restore the old mask "
           "(sigprocmask SIG_SETMASK) after table_add",
           function);
@@ -90,7 +90,7 @@ static void check_mask_restored(const char *function)
 /* Wait for PID to be a zombie (it has ended), or fail. */
 static void await_end(pid_t pid, const char *what)
 {
-    CHECK(wait_for_zombie(pid, 2000), "%s (PID %d) did not end within 2 s", what, (int)pid);
+    OT_ASSERT(wait_for_zombie(pid, 2000), "%s (PID %d) did not end within 2 s", what, (int)pid);
 }
 
 /* Reap with reap_children and check that CHILD (PID) ended with EXPECTED. */
@@ -98,17 +98,17 @@ static void check_reaped(struct child_table *table, struct child *child, pid_t p
                          const char *expected, const char *what)
 {
     int changes = reap_children(table);
-    CHECK(changes >= 1, "reap_children returned %d after %s (PID %d) had ended", changes, what,
+    OT_ASSERT(changes >= 1, "reap_children returned %d after %s (PID %d) had ended", changes, what,
           (int)pid);
     char how[128];
-    CHECK(child->state == CHILD_ENDED,
+    OT_ASSERT(child->state == CHILD_ENDED,
           "after reap_children, the slot of %s (PID %d) is not CHILD_ENDED (state %d)", what,
           (int)pid, (int)child->state);
     describe_status(child->status, how, sizeof how);
-    CHECK(strcmp(how, expected) == 0,
+    OT_ASSERT(strcmp(how, expected) == 0,
           "reap_children recorded status 0x%x (\"%s\") for %s, expected \"%s\"",
           (unsigned)child->status, how, what, expected);
-    CHECK(ot_proc_state(pid) == 0,
+    OT_ASSERT(ot_proc_state(pid) == 0,
           "%s (PID %d) is still a zombie after reap_children: waitpid must reap it", what,
           (int)pid);
 }
@@ -173,22 +173,22 @@ void test_start_command_runs(void)
     snprintf(script, sizeof script, "echo $$ > %s; exit %d", pid_file, code);
     char *argv[] = {"sh", "-c", script, NULL};
     pid_t pid = start_command(&table, argv, NULL, NULL, false);
-    CHECK(pid > 0, "start_command(sh -c ...) returned %d (%s)", (int)pid, strerror(errno));
+    OT_ASSERT(pid > 0, "start_command(sh -c ...) returned %d (%s)", (int)pid, strerror(errno));
     check_mask_restored("start_command");
     struct child *child = table_find(&table, pid);
-    CHECK(child != NULL && child->kind == CHILD_COMMAND,
+    OT_ASSERT(child != NULL && child->kind == CHILD_COMMAND,
           "start_command returned PID %d but did not record it in the table as a "
           "CHILD_COMMAND (table_add) before returning",
           (int)pid);
     char command[512];
     format_command(argv, command, sizeof command);
-    CHECK(strcmp(child->command, command) == 0,
+    OT_ASSERT(strcmp(child->command, command) == 0,
           "the table says the command is \"%s\", expected \"%s\": pass argv to table_add",
           child->command, command);
 
     await_end(pid, "the child running sh -c");
     char *ran_as = ot_read_file(pid_file);
-    CHECK(ran_as != NULL && strtol(ran_as, NULL, 10) == (long)pid,
+    OT_ASSERT(ran_as != NULL && strtol(ran_as, NULL, 10) == (long)pid,
           "sh did not run as PID %d, the PID start_command returned (it wrote \"%s\"): "
           "execvp(argv[0], argv) in the child",
           (int)pid, ran_as ? ran_as : "(nothing)");
@@ -208,13 +208,13 @@ void test_start_command_runs(void)
     ot_write_file(out, longer);
     char *cat[] = {"cat", NULL};
     pid = start_command(&table, cat, in, out, false);
-    CHECK(pid > 0, "start_command(cat < IN > OUT) returned %d (%s)", (int)pid, strerror(errno));
+    OT_ASSERT(pid > 0, "start_command(cat < IN > OUT) returned %d (%s)", (int)pid, strerror(errno));
     child = table_find(&table, pid);
-    CHECK(child != NULL, "start_command did not record cat in the table");
+    OT_ASSERT(child != NULL, "start_command did not record cat in the table");
     await_end(pid, "cat < IN > OUT");
     check_reaped(&table, child, pid, "exited 0", "cat < IN > OUT");
     char *copied = ot_read_file(out);
-    CHECK(copied != NULL && strcmp(copied, content) == 0,
+    OT_ASSERT(copied != NULL && strcmp(copied, content) == 0,
           "cat < IN > OUT left \"%.80s\" in OUT, expected \"%s\": open IN O_RDONLY and OUT "
           "O_WRONLY|O_CREAT|O_TRUNC in the child, dup2 them onto 0 and 1",
           copied ? copied : "(no file)", content);
@@ -264,33 +264,33 @@ void test_start_command_background(void)
     char *sleep_argv[] = {"sleep", "30", NULL};
 
     pid_t bg = start_command(&table, sleep_argv, NULL, NULL, true);
-    CHECK(bg > 0, "start_command(sleep 30, background) returned %d (%s)", (int)bg, strerror(errno));
+    OT_ASSERT(bg > 0, "start_command(sleep 30, background) returned %d (%s)", (int)bg, strerror(errno));
     check_mask_restored("start_command");
     struct child *bg_child = table_find(&table, bg);
-    CHECK(bg_child != NULL && bg_child->background,
+    OT_ASSERT(bg_child != NULL && bg_child->background,
           "start_command did not record the background child with background = true");
     pid_t fg = start_command(&table, sleep_argv, NULL, NULL, false);
-    CHECK(fg > 0, "start_command(sleep 30) returned %d (%s)", (int)fg, strerror(errno));
+    OT_ASSERT(fg > 0, "start_command(sleep 30) returned %d (%s)", (int)fg, strerror(errno));
     struct child *fg_child = table_find(&table, fg);
-    CHECK(fg_child != NULL, "start_command did not record the foreground child");
+    OT_ASSERT(fg_child != NULL, "start_command did not record the foreground child");
 
-    CHECK(ot_wait_until(leads_own_group, &bg, 1000),
+    OT_ASSERT(ot_wait_until(leads_own_group, &bg, 1000),
           "the background child %d is in process group %ld, not in a group of its own: "
           "setpgid(0, 0) in the child (and setpgid(pid, pid) in the parent)",
           (int)bg, proc_stat_field(bg, 5));
-    CHECK(ot_wait_until(reads_dev_null, &bg, 1000),
+    OT_ASSERT(ot_wait_until(reads_dev_null, &bg, 1000),
           "the background child's stdin is not /dev/null: a background child must not "
           "read procman's commands");
-    CHECK(ot_wait_until(runs_sleep, &fg, 1000) && ot_wait_until(runs_sleep, &bg, 1000),
+    OT_ASSERT(ot_wait_until(runs_sleep, &fg, 1000) && ot_wait_until(runs_sleep, &bg, 1000),
           "the children did not exec sleep within 1 s");
-    CHECK(proc_stat_field(fg, 5) == getpgrp(),
+    OT_ASSERT(proc_stat_field(fg, 5) == getpgrp(),
           "the foreground child is in process group %ld, not in procman's (%d): only "
           "background children get a group of their own",
           proc_stat_field(fg, 5), (int)getpgrp());
     pid_t both[] = {bg, fg};
     for (int i = 0; i < 2; i++) {
         unsigned long long blocked = proc_status_mask(both[i], "SigBlk");
-        CHECK(blocked == 0,
+        OT_ASSERT(blocked == 0,
               "sleep (PID %d) started with signals blocked (SigBlk %llx): restore the "
               "old signal mask in the child before exec",
               (int)both[i], blocked);
@@ -301,7 +301,7 @@ void test_start_command_background(void)
     await_end(bg, "the background sleep");
     await_end(fg, "the foreground sleep");
     reap_children(&table);
-    CHECK(bg_child->state == CHILD_ENDED && fg_child->state == CHILD_ENDED,
+    OT_ASSERT(bg_child->state == CHILD_ENDED && fg_child->state == CHILD_ENDED,
           "reap_children did not record the end of both children");
     table_destroy(&table);
 }
@@ -316,7 +316,7 @@ void test_exec_failure_exits_127(void)
     char *err_file = ot_random_name("stderr");
     int saved_stderr = dup(STDERR_FILENO);
     int err_fd = open(err_file, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    CHECK(saved_stderr != -1 && err_fd != -1, "test: cannot redirect stderr");
+    OT_ASSERT(saved_stderr != -1 && err_fd != -1, "test: cannot redirect stderr");
     fflush(stderr);
     dup2(err_fd, STDERR_FILENO);
 
@@ -329,28 +329,28 @@ void test_exec_failure_exits_127(void)
     close(saved_stderr);
     close(err_fd);
 
-    CHECK(pid > 0,
+    OT_ASSERT(pid > 0,
           "start_command(%s) returned %d: the fork worked, so it must return the "
           "child's PID; the exec fails in the child",
           name, (int)pid);
     struct child *child = table_find(&table, pid);
-    CHECK(child != NULL, "start_command did not record the child in the table");
+    OT_ASSERT(child != NULL, "start_command did not record the child in the table");
     await_end(pid, "the child whose exec failed");
     int changes = reap_children(&table);
-    CHECK(changes >= 1 && child->state == CHILD_ENDED,
+    OT_ASSERT(changes >= 1 && child->state == CHILD_ENDED,
           "reap_children did not reap the child whose exec failed");
     int status = child->status;
-    CHECK(!(WIFEXITED(status) && WEXITSTATUS(status) == 99),
+    OT_ASSERT(!(WIFEXITED(status) && WEXITSTATUS(status) == 99),
           "start_command returned in the child after execvp failed: the child went on as a "
           "second copy of the caller. End it with exit_child_errno(127, ...) or _exit(127)");
     char how[128];
     describe_status(status, how, sizeof how);
-    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 127,
+    OT_ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 127,
           "the child whose exec failed %s, expected \"exited 127\"", how);
     char *said = ot_read_file(err_file);
     char expected[256];
     snprintf(expected, sizeof expected, "cannot exec '%s'", name);
-    CHECK(said != NULL && strstr(said, expected) != NULL,
+    OT_ASSERT(said != NULL && strstr(said, expected) != NULL,
           "the child whose exec failed printed \"%s\" on stderr, expected a line with "
           "\"%s\"",
           said ? said : "", expected);
@@ -367,16 +367,16 @@ void test_start_worker(void)
     int lifetime = (int)ot_random(30, 120);
     int64_t started = now_ms();
     pid_t pid = start_worker(&table, lifetime);
-    CHECK(pid > 0, "start_worker returned %d (%s)", (int)pid, strerror(errno));
+    OT_ASSERT(pid > 0, "start_worker returned %d (%s)", (int)pid, strerror(errno));
     check_mask_restored("start_worker");
     struct child *child = table_find(&table, pid);
-    CHECK(child != NULL && child->kind == CHILD_WORKER,
+    OT_ASSERT(child != NULL && child->kind == CHILD_WORKER,
           "start_worker did not record the worker (CHILD_WORKER) before returning");
-    CHECK(ot_wait_until(leads_own_group, &pid, 1000) || ot_proc_state(pid) == 'Z',
+    OT_ASSERT(ot_wait_until(leads_own_group, &pid, 1000) || ot_proc_state(pid) == 'Z',
           "the worker %d is not in a process group of its own (setpgid)", (int)pid);
     await_end(pid, "the worker");
     int64_t lived = now_ms() - started;
-    CHECK(lived >= lifetime - 2,
+    OT_ASSERT(lived >= lifetime - 2,
           "the worker ended after %lld ms, before its lifetime of %d ms: it must run "
           "worker_main(lifetime_ms)",
           (long long)lived, lifetime);
@@ -399,12 +399,12 @@ void test_reap_does_not_block(void)
     pid_t quick = start_command(&table, argv, NULL, NULL, false);
     pid_t other = start_command(&table, true_argv, NULL, NULL, false);
     pid_t slow = start_worker(&table, 700);
-    CHECK(quick > 0 && other > 0 && slow > 0, "start_command/start_worker failed: %s",
+    OT_ASSERT(quick > 0 && other > 0 && slow > 0, "start_command/start_worker failed: %s",
           strerror(errno));
     struct child *quick_child = table_find(&table, quick);
     struct child *other_child = table_find(&table, other);
     struct child *slow_child = table_find(&table, slow);
-    CHECK(quick_child != NULL && other_child != NULL && slow_child != NULL,
+    OT_ASSERT(quick_child != NULL && other_child != NULL && slow_child != NULL,
           "the children were not recorded");
     /* Both end before one reap_children: as when two SIGCHLDs merge into one. */
     await_end(quick, "sh -c 'exit N'");
@@ -413,33 +413,33 @@ void test_reap_does_not_block(void)
     int64_t t0 = now_ms();
     int changes = reap_children(&table);
     int64_t took = now_ms() - t0;
-    CHECK(took < 300,
+    OT_ASSERT(took < 300,
           "reap_children took %lld ms while another child was still running: it runs in "
           "the SIGCHLD handler and must never wait; use waitpid(-1, &status, WNOHANG | ...)",
           (long long)took);
-    CHECK(changes == 2,
+    OT_ASSERT(changes == 2,
           "reap_children returned %d, expected 2: two children had ended. Signals of one "
           "kind do not queue: one SIGCHLD may stand for several ends, so loop on waitpid "
           "until it returns 0",
           changes);
-    CHECK(other_child->state == CHILD_ENDED && ot_proc_state(other) == 0,
+    OT_ASSERT(other_child->state == CHILD_ENDED && ot_proc_state(other) == 0,
           "reap_children reaped only one of the two children that had ended");
     char expected[64], how[128];
     snprintf(expected, sizeof expected, "exited %d", code);
-    CHECK(quick_child->state == CHILD_ENDED &&
+    OT_ASSERT(quick_child->state == CHILD_ENDED &&
               strcmp(describe_status(quick_child->status, how, sizeof how), expected) == 0,
           "after reap_children the ended child's slot has state %d, status \"%s\"; "
           "expected CHILD_ENDED, \"%s\"",
           (int)quick_child->state, how, expected);
-    CHECK(quick_child->ended_ms >= t0 - 1000 && quick_child->ended_ms <= now_ms(),
+    OT_ASSERT(quick_child->ended_ms >= t0 - 1000 && quick_child->ended_ms <= now_ms(),
           "reap_children did not set ended_ms = now_ms() for the ended child");
-    CHECK(slow_child->state == CHILD_RUNNING,
+    OT_ASSERT(slow_child->state == CHILD_RUNNING,
           "reap_children changed the state of a child that is still running");
-    CHECK(ot_proc_state(quick) == 0, "the ended child is still a zombie after reap_children");
+    OT_ASSERT(ot_proc_state(quick) == 0, "the ended child is still a zombie after reap_children");
     const struct child_event *first = &table.events[table.first_event];
     const struct child_event *second = &table.events[(table.first_event + 1) % EVENT_RING_SIZE];
     const struct child_event *event = first->pid == quick ? first : second;
-    CHECK(table.event_count == 2 && event->pid == quick && event->status == quick_child->status &&
+    OT_ASSERT(table.event_count == 2 && event->pid == quick && event->status == quick_child->status &&
               event->child == quick_child,
           "reap_children must queue one event (table_push_event) per ended child with its "
           "PID, status and slot; found %d events",
@@ -449,7 +449,7 @@ void test_reap_does_not_block(void)
     snprintf(expected, sizeof expected, "exited %d", (int)(slow % 100));
     check_reaped(&table, slow_child, slow, expected, "the worker");
     changes = reap_children(&table);
-    CHECK(changes == 0,
+    OT_ASSERT(changes == 0,
           "reap_children with no children left returned %d (errno %s), expected 0: ECHILD "
           "just means there is nothing to reap",
           changes, strerror(errno));
@@ -476,29 +476,29 @@ void test_reap_stop_continue(void)
     struct child_table table;
     make_table(&table, 8);
     pid_t pid = start_worker(&table, 20000);
-    CHECK(pid > 0, "start_worker failed: %s", strerror(errno));
+    OT_ASSERT(pid > 0, "start_worker failed: %s", strerror(errno));
     struct child *child = table_find(&table, pid);
-    CHECK(child != NULL, "start_worker did not record the worker");
+    OT_ASSERT(child != NULL, "start_worker did not record the worker");
 
     kill(pid, SIGSTOP);
     struct reap_goal goal = {&table, child, CHILD_STOPPED};
-    CHECK(ot_wait_until(reaped_to, &goal, 1000),
+    OT_ASSERT(ot_wait_until(reaped_to, &goal, 1000),
           "after SIGSTOP the child's slot is in state %d, not CHILD_STOPPED: reap_children "
           "must ask waitpid for stops (WUNTRACED)",
           (int)child->state);
     kill(pid, SIGCONT);
     goal.state = CHILD_RUNNING;
-    CHECK(ot_wait_until(reaped_to, &goal, 1000),
+    OT_ASSERT(ot_wait_until(reaped_to, &goal, 1000),
           "after SIGCONT the child's slot is in state %d, not CHILD_RUNNING: reap_children "
           "must ask waitpid for continues (WCONTINUED)",
           (int)child->state);
-    CHECK(table.event_count == 2, "expected 2 events (stop, continue), found %d",
+    OT_ASSERT(table.event_count == 2, "expected 2 events (stop, continue), found %d",
           (int)table.event_count);
     const struct child_event *stop = &table.events[table.first_event];
     const struct child_event *cont = &table.events[(table.first_event + 1) % EVENT_RING_SIZE];
-    CHECK(stop->pid == pid && WIFSTOPPED(stop->status) && WSTOPSIG(stop->status) == SIGSTOP,
+    OT_ASSERT(stop->pid == pid && WIFSTOPPED(stop->status) && WSTOPSIG(stop->status) == SIGSTOP,
           "the first event is not the stop by SIGSTOP (status 0x%x)", (unsigned)stop->status);
-    CHECK(cont->pid == pid && WIFCONTINUED(cont->status),
+    OT_ASSERT(cont->pid == pid && WIFCONTINUED(cont->status),
           "the second event is not the continue (status 0x%x)", (unsigned)cont->status);
 
     kill(pid, SIGKILL);
@@ -515,7 +515,7 @@ void test_signal_child_refuses_foreign(void)
     pid_t ours = start_worker(&table, 20000);
     char *argv[] = {"true", NULL};
     pid_t ended = start_command(&table, argv, NULL, NULL, false);
-    CHECK(ours > 0 && ended > 0, "start_worker/start_command failed: %s", strerror(errno));
+    OT_ASSERT(ours > 0 && ended > 0, "start_worker/start_command failed: %s", strerror(errno));
     await_end(ended, "true");
     reap_children(&table);
 
@@ -533,18 +533,18 @@ void test_signal_child_refuses_foreign(void)
         errno = 0;
         int r = signal_child(&table, refused[i].pid, refused[i].signo);
         int e = errno;
-        CHECK(r == -1 && e == ESRCH,
+        OT_ASSERT(r == -1 && e == ESRCH,
               "signal_child(%d, %s) for %s returned %d (errno %s), expected -1 with ESRCH",
               (int)refused[i].pid, signal_name(refused[i].signo), refused[i].what, r, strerror(e));
     }
     unsigned long long pending =
         proc_status_mask(foreign, "ShdPnd") | proc_status_mask(foreign, "SigPnd");
-    CHECK(pending == 0 && ot_proc_state(foreign) != 'T',
+    OT_ASSERT(pending == 0 && ot_proc_state(foreign) != 'T',
           "signal_child refused the foreign process but signalled it anyway (pending mask "
           "%llx, state %c): check the table before kill()",
           pending, ot_proc_state(foreign));
 
-    CHECK(signal_child(&table, ours, SIGUSR1) == 0,
+    OT_ASSERT(signal_child(&table, ours, SIGUSR1) == 0,
           "signal_child(a running child, SIGUSR1) failed: %s", strerror(errno));
     struct child *child = table_find(&table, ours);
     await_end(ours, "the worker sent SIGUSR1");
@@ -569,7 +569,7 @@ void test_terminate_escalates(void)
 {
     static struct child_table table;
     make_table(&table, 8);
-    CHECK(install_sigchld_handler(&table) == 0, "install_sigchld_handler failed: %s",
+    OT_ASSERT(install_sigchld_handler(&table) == 0, "install_sigchld_handler failed: %s",
           strerror(errno));
     int grace = (int)ot_random(150, 300);
 
@@ -581,13 +581,13 @@ void test_terminate_escalates(void)
     pid_t a = start_command(&table, sleeper, NULL, NULL, true);
     pid_t b = start_command(&table, stubborn, NULL, NULL, true);
     pid_t c = start_worker(&table, 30000);
-    CHECK(a > 0 && b > 0 && c > 0, "start_command/start_worker failed: %s", strerror(errno));
+    OT_ASSERT(a > 0 && b > 0 && c > 0, "start_command/start_worker failed: %s", strerror(errno));
     struct child *ca = table_find(&table, a), *cb = table_find(&table, b),
                  *cc = table_find(&table, c);
-    CHECK(ca && cb && cc, "the children were not recorded");
-    CHECK(ot_wait_until(file_exists, ready, 2000), "sh did not start");
+    OT_ASSERT(ca && cb && cc, "the children were not recorded");
+    OT_ASSERT(ot_wait_until(file_exists, ready, 2000), "sh did not start");
     kill(c, SIGSTOP);
-    CHECK(ot_wait_until(recorded_stopped, cc, 1000),
+    OT_ASSERT(ot_wait_until(recorded_stopped, cc, 1000),
           "the SIGCHLD handler did not record the worker as stopped after SIGSTOP");
 
     int64_t t0 = now_ms();
@@ -608,22 +608,22 @@ void test_terminate_escalates(void)
     };
     for (size_t i = 0; i < 3; i++) {
         const struct child *child = ends[i].child;
-        CHECK(child->state == CHILD_ENDED,
+        OT_ASSERT(child->state == CHILD_ENDED,
               "after terminate_children, %s (PID %d) has not ended and been reaped", ends[i].what,
               (int)child->pid);
         describe_status(child->status, how, sizeof how);
-        CHECK(strcmp(how, ends[i].expected) == 0, "%s %s, expected \"%s\"", ends[i].what, how,
+        OT_ASSERT(strcmp(how, ends[i].expected) == 0, "%s %s, expected \"%s\"", ends[i].what, how,
               ends[i].expected);
     }
-    CHECK(killed == 1,
+    OT_ASSERT(killed == 1,
           "terminate_children returned %d, expected 1 (only the child that "
           "ignores SIGTERM needed SIGKILL)",
           killed);
-    CHECK(took >= grace - 2 && took < grace + 1500,
+    OT_ASSERT(took >= grace - 2 && took < grace + 1500,
           "terminate_children took %lld ms with a grace period of %d ms: SIGKILL only after "
           "the grace period, and at once then",
           (long long)took, grace);
-    CHECK(ot_zombie_children(getpid()) == 0, "zombies are left after terminate_children");
+    OT_ASSERT(ot_zombie_children(getpid()) == 0, "zombies are left after terminate_children");
     free(ready);
     table_destroy(&table);
 }

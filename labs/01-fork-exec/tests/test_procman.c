@@ -55,7 +55,7 @@ static int open_descriptors(pid_t pid)
     char path[64];
     snprintf(path, sizeof path, "/proc/%d/fd", (int)pid);
     DIR *dir = opendir(path);
-    CHECK(dir != NULL, "test: opendir %s: %s", path, strerror(errno));
+    OT_ASSERT(dir != NULL, "test: opendir %s: %s", path, strerror(errno));
     int count = 0;
     struct dirent *entry;
     while ((entry = readdir(dir)) != NULL)
@@ -91,9 +91,9 @@ void test_run_and_spawn(void)
                                  "'run' prints \"ended PID COMMAND: HOW\" when the program ends");
     int pid = 0;
     char expected[256];
-    CHECK(sscanf(line, "ended %d", &pid) == 1, "'run' printed \"%s\"", line);
+    OT_ASSERT(sscanf(line, "ended %d", &pid) == 1, "'run' printed \"%s\"", line);
     snprintf(expected, sizeof expected, "ended %d sh st.sh: exited %d", pid, code);
-    CHECK(strcmp(line, expected) == 0, "'run sh st.sh' printed \"%s\", expected \"%s\"", line,
+    OT_ASSERT(strcmp(line, expected) == 0, "'run sh st.sh' printed \"%s\", expected \"%s\"", line,
           expected);
     char needle[256];
     snprintf(needle, sizeof needle, "start %d sh st.sh", pid);
@@ -106,16 +106,16 @@ void test_run_and_spawn(void)
     pm_send(pm, "run echo %s", word);
     line =
         pm_expect(pm, OT_STDOUT, word, 2000, "the program's own output goes to procman's stdout");
-    CHECK(strcmp(line, word) == 0, "'run echo %s' printed \"%s\"", word, line);
+    OT_ASSERT(strcmp(line, word) == 0, "'run echo %s' printed \"%s\"", word, line);
     pm_expect(pm, OT_STDOUT, "ended ", 2000, "'run echo' ends with \"ended PID ...\"");
 
     char cwd[PATH_MAX];
-    CHECK(getcwd(cwd, sizeof cwd) != NULL, "test: getcwd: %s", strerror(errno));
+    OT_ASSERT(getcwd(cwd, sizeof cwd) != NULL, "test: getcwd: %s", strerror(errno));
     pm_send(pm, "run pwd");
     pm_expect(pm, OT_STDOUT, cwd, 2000, "'run pwd' runs /bin/pwd found through PATH (execvp)");
 
     pid_t sleeper = pm_spawn(pm, "sleep 30");
-    CHECK(proc_stat_field(sleeper, 4) == pm->pid,
+    OT_ASSERT(proc_stat_field(sleeper, 4) == pm->pid,
           "the process %d that 'spawn' reported is not a child of procman (its parent is %ld)",
           (int)sleeper, proc_stat_field(sleeper, 4));
     pm_send(pm, "kill %d", (int)sleeper);
@@ -145,7 +145,7 @@ void test_exit_logged_without_input(void)
         "the worker's exit must be logged while procman waits for input: the SIGCHLD handler "
         "reaps it and wakes the event loop (table_wake)");
     int64_t late = log_time_diff(started, log_time(line)) - lifetime;
-    CHECK(late <= 50,
+    OT_ASSERT(late <= 50,
           "the worker's exit was logged %lld ms after it ended (start logged at %lld, "
           "lifetime %d ms, exit logged at %lld): it must be logged within 50 ms",
           (long long)late, (long long)started, lifetime, (long long)log_time(line));
@@ -190,20 +190,20 @@ void test_no_zombie_after_exit(void)
     /* A child that ends while we watch: how long does it stay a zombie? */
     struct zombie_watch watch = {.pid = worker, .first_seen = 0, .last_seen = 0};
     bool gone = ot_wait_until(zombie_gone, &watch, 2000);
-    CHECK(gone,
+    OT_ASSERT(gone,
           "the worker %d still exists (state %c) long after its lifetime: the SIGCHLD "
           "handler must reap every child that ends (waitpid)",
           (int)worker, ot_proc_state(worker));
     int64_t zombie_ms = watch.last_seen - watch.first_seen;
-    CHECK(zombie_ms <= 50, "the worker stayed a zombie for %lld ms: reap within 50 ms",
+    OT_ASSERT(zombie_ms <= 50, "the worker stayed a zombie for %lld ms: reap within 50 ms",
           (long long)zombie_ms);
     size_t zombies = ot_zombie_children(pm->pid);
-    CHECK(zombies == 0,
+    OT_ASSERT(zombies == 0,
           "procman has %zu zombie children: every child that ends must be "
           "reaped by the SIGCHLD handler",
           zombies);
     for (int i = 0; i < n; i++)
-        CHECK(ot_proc_state(quick[i]) == 0, "'true' (PID %d) still exists, state %c", (int)quick[i],
+        OT_ASSERT(ot_proc_state(quick[i]) == 0, "'true' (PID %d) still exists, state %c", (int)quick[i],
               ot_proc_state(quick[i]));
     pm_quit(pm, 3000);
     pm_end(pm);
@@ -223,7 +223,7 @@ void test_no_zombie_after_quit(void)
         expect_exit(pm, pids[i], commands[i], "killed by SIGTERM", 0,
                     "at quit every child gets SIGTERM and its end is logged");
         char state = ot_proc_state(pids[i]);
-        CHECK(state == 0,
+        OT_ASSERT(state == 0,
               "after quit, child %d (%s) still exists in state %c: procman must end and "
               "reap (waitpid) every child before it exits",
               (int)pids[i], commands[i], state);
@@ -262,7 +262,7 @@ void test_exec_failure_no_duplicate(void)
     const char *out = ot_text(pm->session, OT_STDOUT);
     size_t lists = count_occurrences(out, "PID STATE"),
            summaries = count_occurrences(out, "summary:");
-    CHECK(lists == 1 && summaries == 1,
+    OT_ASSERT(lists == 1 && summaries == 1,
           "'list' was answered %zu times and quit %zu times: after a failed exec the child "
           "went on as a second procman reading the same commands. It must _exit(127).",
           lists, summaries);
@@ -291,7 +291,7 @@ void test_output_not_duplicated(void)
         char line[64];
         snprintf(line, sizeof line, "started %d [worker]\n", (int)workers[i]);
         size_t times = count_occurrences(out, line);
-        CHECK(times == 1,
+        OT_ASSERT(times == 1,
               "\"started %d [worker]\" is %zu times on stdout: a worker that ends with "
               "exit() flushes its copy of procman's stdio buffer, printing procman's "
               "lines again. End a forked child with _exit().",
@@ -299,7 +299,7 @@ void test_output_not_duplicated(void)
     }
     char echoed[64];
     snprintf(echoed, sizeof echoed, "\n%s\n", word);
-    CHECK(count_occurrences(out, echoed) == 1, "the output of 'run echo' is not there once");
+    OT_ASSERT(count_occurrences(out, echoed) == 1, "the output of 'run echo' is not there once");
     free(word);
     pm_end(pm);
 }
@@ -326,7 +326,7 @@ void test_redirections(void)
     const char *files[] = {"out.txt", "out2.txt"};
     for (int i = 0; i < 2; i++) {
         char *got = ot_read_file(files[i]);
-        CHECK(got != NULL && strcmp(got, content) == 0,
+        OT_ASSERT(got != NULL && strcmp(got, content) == 0,
               "%s holds \"%.60s\", expected a copy of in.txt (\"%.60s\"); '> FILE' must "
               "create or truncate FILE (O_CREAT | O_TRUNC) and dup2 it onto stdout",
               files[i], got ? got : "(no file)", content);
@@ -352,7 +352,7 @@ void test_redirections(void)
     pm_send(pm, "list");
     pm_expect(pm, OT_STDOUT, "PID STATE", 2000, "'list' answers");
     int fds_after = open_descriptors(pm->pid);
-    CHECK(fds_after == fds_before,
+    OT_ASSERT(fds_after == fds_before,
           "procman had %d open descriptors before the redirections and %d after: open the "
           "files in the child, after fork, not in procman",
           fds_before, fds_after);
@@ -375,10 +375,10 @@ void test_wait_and_list(void)
     snprintf(expected, sizeof expected, "ended %d sh slow.sh: exited %d", (int)first, code);
     const char *line = pm_expect(pm, OT_STDOUT, "ended ", 2000,
                                  "'wait PID' prints \"ended PID COMMAND: HOW\" once it has ended");
-    CHECK(strcmp(line, expected) == 0, "'wait' printed \"%s\", expected \"%s\"", line, expected);
+    OT_ASSERT(strcmp(line, expected) == 0, "'wait' printed \"%s\", expected \"%s\"", line, expected);
     char needle[128];
     snprintf(needle, sizeof needle, "exit %d ", (int)first);
-    CHECK(strstr(ot_text(pm->session, OT_STDERR), needle) != NULL,
+    OT_ASSERT(strstr(ot_text(pm->session, OT_STDERR), needle) != NULL,
           "'wait' came back before the child's exit was logged");
 
     pid_t second = pm_spawn(pm, "sh slow.sh");
@@ -387,7 +387,7 @@ void test_wait_and_list(void)
     pm_send(pm, "wait");
     pm_expect(pm, OT_STDOUT, "ended ", 2000, "'wait' reports each child that was running");
     pm_expect(pm, OT_STDOUT, "ended ", 2000, "'wait' reports each child that was running");
-    CHECK(ot_proc_state(second) == 0 && ot_proc_state(worker) == 0,
+    OT_ASSERT(ot_proc_state(second) == 0 && ot_proc_state(worker) == 0,
           "'wait' came back before every child had ended and been reaped");
 
     pm_send(pm, "wait 1");
@@ -396,14 +396,14 @@ void test_wait_and_list(void)
     char state[64];
     snprintf(state, sizeof state, "exited %d", code);
     line = list_row(pm, second);
-    CHECK(row_shows(line, state), "'list' shows \"%s\" for a child that %s", line, state);
+    OT_ASSERT(row_shows(line, state), "'list' shows \"%s\" for a child that %s", line, state);
     snprintf(state, sizeof state, "exited %d", (int)(worker % 100));
     line = list_row(pm, worker);
-    CHECK(row_shows(line, state) && strstr(line, "[worker]") != NULL,
+    OT_ASSERT(row_shows(line, state) && strstr(line, "[worker]") != NULL,
           "'list' shows \"%s\" for a worker that %s", line, state);
     pid_t sleeper = pm_spawn(pm, "sleep 30");
     line = list_row(pm, sleeper);
-    CHECK(row_shows(line, "running") && strstr(line, "sleep 30") != NULL,
+    OT_ASSERT(row_shows(line, "running") && strstr(line, "sleep 30") != NULL,
           "'list' shows \"%s\" for a running sleep 30", line);
     pm_quit(pm, 3000);
     pm_end(pm);
@@ -435,16 +435,16 @@ void test_kill_stop_cont(void)
     char needle[128];
     snprintf(needle, sizeof needle, "stop %d sleep 30: stopped by SIGSTOP", (int)pid);
     pm_find(pm, OT_STDERR, needle, 2000, "'stop' sends SIGSTOP; the stop is logged");
-    CHECK(ot_proc_state(pid) == 'T', "after 'stop' the child is in state %c, not T",
+    OT_ASSERT(ot_proc_state(pid) == 'T', "after 'stop' the child is in state %c, not T",
           ot_proc_state(pid));
     const char *row = list_row(pm, pid);
-    CHECK(row_shows(row, "stopped"), "'list' shows \"%s\" for a stopped child", row);
+    OT_ASSERT(row_shows(row, "stopped"), "'list' shows \"%s\" for a stopped child", row);
 
     pm_send(pm, "cont %d", (int)pid);
     snprintf(needle, sizeof needle, "continue %d sleep 30: continued", (int)pid);
     pm_find(pm, OT_STDERR, needle, 2000, "'cont' sends SIGCONT; the continue is logged");
     row = list_row(pm, pid);
-    CHECK(row_shows(row, "running"), "'list' shows \"%s\" for a continued child", row);
+    OT_ASSERT(row_shows(row, "running"), "'list' shows \"%s\" for a continued child", row);
 
     static const struct {
         const char *text;
@@ -457,7 +457,7 @@ void test_kill_stop_cont(void)
     snprintf(needle, sizeof needle, "killed by %s", signals[pick].name);
     expect_exit(pm, pid, "sleep 30", needle, 2000, "'kill PID SIGNAL' takes names and numbers");
     row = list_row(pm, pid);
-    CHECK(row_shows(row, needle), "'list' shows \"%s\" for a child %s", row, needle);
+    OT_ASSERT(row_shows(row, needle), "'list' shows \"%s\" for a child %s", row, needle);
     pm_quit(pm, 3000);
     pm_end(pm);
 }
@@ -487,12 +487,12 @@ void test_refuse_foreign_pid(void)
     unsigned long long pending =
         proc_status_mask(foreign, "ShdPnd") | proc_status_mask(foreign, "SigPnd");
     char state = ot_proc_state(foreign);
-    CHECK(pending == 0 && state != 'T' && state != 0,
+    OT_ASSERT(pending == 0 && state != 'T' && state != 0,
           "procman refused the foreign process %d but signalled it anyway (pending signals "
           "%llx, state %c): look the PID up in the table before kill()",
           (int)foreign, pending, state);
     const char *row = list_row(pm, ours);
-    CHECK(row_shows(row, "running"), "procman's own child: \"%s\"", row);
+    OT_ASSERT(row_shows(row, "running"), "procman's own child: \"%s\"", row);
     pm_quit(pm, 3000);
     end_own_child(foreign);
     pm_end(pm);
@@ -505,7 +505,7 @@ void test_quit_escalates_to_sigkill(void)
     ot_write_file("stubborn.sh", "trap '' TERM\necho > ready.flag\nexec sleep 30\n");
     pid_t stubborn = pm_spawn(pm, "sh stubborn.sh");
     pid_t sleeper = pm_spawn(pm, "sleep 30");
-    CHECK(ot_wait_until(file_exists, "ready.flag", 2000), "sh stubborn.sh did not start");
+    OT_ASSERT(ot_wait_until(file_exists, "ready.flag", 2000), "sh stubborn.sh did not start");
 
     pm_quit(pm, grace + 3000);
     expect_exit(pm, sleeper, "sleep 30", "killed by SIGTERM", 0, "at quit, SIGTERM first");
@@ -516,12 +516,12 @@ void test_quit_escalates_to_sigkill(void)
     int64_t term = log_time(pm_find(pm, OT_STDERR, needle, 0, "SIGTERM is logged"));
     snprintf(needle, sizeof needle, "kill %d sh stubborn.sh: SIGKILL", (int)stubborn);
     int64_t kill9 = log_time(pm_find(pm, OT_STDERR, needle, 0, "SIGKILL is logged"));
-    CHECK(log_time_diff(term, kill9) >= grace - 2,
+    OT_ASSERT(log_time_diff(term, kill9) >= grace - 2,
           "SIGKILL came %lld ms after SIGTERM; --grace-ms was %d",
           (long long)log_time_diff(term, kill9), grace);
     pm_expect(pm, OT_STDOUT, "summary: 2 started, 2 reaped, 2 running at quit, 1 needed SIGKILL", 0,
               "the summary counts the child that needed SIGKILL");
-    CHECK(ot_proc_state(stubborn) == 0, "the child that ignores SIGTERM is still there");
+    OT_ASSERT(ot_proc_state(stubborn) == 0, "the child that ignores SIGTERM is still there");
     pm_end(pm);
 }
 
@@ -532,7 +532,7 @@ void test_ctrl_c_and_sigterm(void)
     pid_t background = pm_spawn(pm, "sleep 30");
     pid_t worker;
     pm_create(pm, 1, &worker);
-    CHECK(ot_wait_until(leads_own_group, &background, 1000) &&
+    OT_ASSERT(ot_wait_until(leads_own_group, &background, 1000) &&
               ot_wait_until(leads_own_group, &worker, 1000),
           "a background child must be in a process group of its own (setpgid)");
     pm_send(pm, "run sleep 29");
@@ -543,8 +543,8 @@ void test_ctrl_c_and_sigterm(void)
             if (kids[i] != background && kids[i] != worker && ot_proc_state(kids[i]) != 'Z')
                 foreground = kids[i];
     }
-    CHECK(foreground != 0, "'run sleep 29' did not start a child");
-    CHECK(proc_stat_field(foreground, 5) == pm->pid,
+    OT_ASSERT(foreground != 0, "'run sleep 29' did not start a child");
+    OT_ASSERT(proc_stat_field(foreground, 5) == pm->pid,
           "the foreground child is in process group %ld, not procman's (%d)",
           proc_stat_field(foreground, 5), (int)pm->pid);
 
@@ -552,7 +552,7 @@ void test_ctrl_c_and_sigterm(void)
     kill(-pm->pid, SIGINT);
     bool timed_out = false;
     int status = ot_wait(pm->session, 3000, &timed_out);
-    CHECK(!timed_out && WIFEXITED(status) && WEXITSTATUS(status) == 0,
+    OT_ASSERT(!timed_out && WIFEXITED(status) && WEXITSTATUS(status) == 0,
           "after Ctrl-C procman must shut down as 'quit' does and exit 0");
     pm_find(pm, OT_STDERR, "procman got SIGINT", 0, "the shutdown is logged");
     expect_exit(pm, foreground, "sleep 29", "killed by SIGINT", 0,
@@ -569,7 +569,7 @@ void test_ctrl_c_and_sigterm(void)
     pid_t sleeper = pm_spawn(pm, "sleep 30");
     kill(pm->pid, SIGTERM);
     status = ot_wait(pm->session, 3000, &timed_out);
-    CHECK(!timed_out && WIFEXITED(status) && WEXITSTATUS(status) == 0,
+    OT_ASSERT(!timed_out && WIFEXITED(status) && WEXITSTATUS(status) == 0,
           "after SIGTERM procman must shut down as 'quit' does and exit 0");
     expect_exit(pm, sleeper, "sleep 30", "killed by SIGTERM", 0,
                 "SIGTERM to procman ends its children");
@@ -590,7 +590,7 @@ void test_race_forkdelay(void)
     for (int i = 0; i < n; i++)
         quick[i] = pm_spawn(pm, "true");
     for (int i = 0; i < n; i++) {
-        CHECK(strstr(ot_text(pm->session, OT_STDERR), "(unknown child)") == NULL,
+        OT_ASSERT(strstr(ot_text(pm->session, OT_STDERR), "(unknown child)") == NULL,
               "%s\n--- stderr:\n%s", why, ot_text(pm->session, OT_STDERR));
         expect_exit(pm, quick[i], "true", "exited 0", 2000, why);
     }
@@ -604,7 +604,7 @@ void test_race_forkdelay(void)
     pm_send(pm, "run true");
     pm_expect(pm, OT_STDOUT, "true: exited 0", 2000,
               "'run true' must come back even though 'true' ended before fork() returned");
-    CHECK(strstr(ot_text(pm->session, OT_STDERR), "(unknown child)") == NULL, "%s", why);
+    OT_ASSERT(strstr(ot_text(pm->session, OT_STDERR), "(unknown child)") == NULL, "%s", why);
     pm_quit(pm, 3000);
     char summary[128];
     snprintf(summary, sizeof summary, "summary: %d started, %d reaped, 0 running", n + 3, n + 3);
@@ -657,7 +657,7 @@ void test_bad_input(void)
         pm_expect(pm, OT_STDERR, "procman: ", 1000, why);
     }
     const char *row = list_row(pm, pid);
-    CHECK(row_shows(row, "running"), "after the bad lines the child shows \"%s\"", row);
+    OT_ASSERT(row_shows(row, "running"), "after the bad lines the child shows \"%s\"", row);
     pm_quit(pm, 3000);
     pm_expect(pm, OT_STDOUT, "summary: 1 started, 1 reaped", 0, "one child was started");
     pm_end(pm);
@@ -681,7 +681,7 @@ void test_options(void)
         const char *argv[] = {program, bad[i][0], bad[i][1], NULL};
         struct ot_result r;
         ot_run(argv, NULL, 2000, &r);
-        CHECK(ot_exit_status(&r) == 2 && strstr(r.err, bad[i][2]) != NULL &&
+        OT_ASSERT(ot_exit_status(&r) == 2 && strstr(r.err, bad[i][2]) != NULL &&
                   strstr(r.err, "Try 'procman --help'.") != NULL &&
                   count_occurrences(r.err, "\n") == 2 && r.out_len == 0,
               "procman %s %s: expected exit status 2, nothing on stdout, and on stderr one "
@@ -696,13 +696,13 @@ void test_options(void)
     const char *options[] = {
         "--script", "--log", "--max-children", "--grace-ms", "--child-lifetime-ms", "--quiet"};
     for (size_t i = 0; i < sizeof options / sizeof options[0]; i++)
-        CHECK(ot_exit_status(&h) == 0 && strstr(h.out, options[i]) != NULL,
+        OT_ASSERT(ot_exit_status(&h) == 0 && strstr(h.out, options[i]) != NULL,
               "procman --help must exit 0 and document %s", options[i]);
     ot_result_free(&h);
 
     const char *no_script[] = {program, "--script", "no-such-script.txt", NULL};
     ot_run(no_script, NULL, 2000, &h);
-    CHECK(ot_exit_status(&h) == 1 && strstr(h.err, "no-such-script.txt") != NULL,
+    OT_ASSERT(ot_exit_status(&h) == 1 && strstr(h.err, "no-such-script.txt") != NULL,
           "procman --script with a missing file must say so and exit 1; got status %d:\n%s",
           ot_exit_status(&h), h.err);
     ot_result_free(&h);
@@ -713,7 +713,7 @@ void test_options(void)
                           "1",     "--quiet",  "--grace-ms",  "100",   NULL};
     struct ot_result r;
     ot_run(argv, NULL, 3000, &r);
-    CHECK(ot_exit_status(&r) == 0 && count_occurrences(r.out, "started ") == 1 &&
+    OT_ASSERT(ot_exit_status(&r) == 0 && count_occurrences(r.out, "started ") == 1 &&
               strstr(r.err, "too many children") != NULL,
           "with --script FILE --max-children 1, the first spawn must start and the second "
           "be refused, then procman must exit 0 at the end of the script; got status %d,\n"
@@ -725,7 +725,7 @@ void test_options(void)
     char *log = ot_read_file("ends.log");
     char needle[128];
     snprintf(needle, sizeof needle, "exit %d sleep 30: killed by SIGTERM", pid);
-    CHECK(log != NULL && strstr(log, needle) != NULL && strstr(log, " start ") == NULL &&
+    OT_ASSERT(log != NULL && strstr(log, needle) != NULL && strstr(log, " start ") == NULL &&
               strstr(log, " kill ") == NULL,
           "--log FILE --quiet: FILE must hold the exit lines (\"%s\") and no start or kill "
           "lines; it holds:\n%s",

@@ -12,33 +12,6 @@
 
 #include "support.h"
 
-enum { MAX_TRACKED = 32 };
-
-/* What CHECK stops when a test fails. Only the test's own thread uses them. */
-static struct target *targets[MAX_TRACKED];
-static struct ot_session *sessions[MAX_TRACKED];
-
-/* Put ITEM in the first free slot of TABLE. */
-static void remember(void **table, void *item)
-{
-    for (size_t i = 0; i < MAX_TRACKED; i++) {
-        if (table[i] == NULL) {
-            table[i] = item;
-            return;
-        }
-    }
-    OT_FAIL("test support: more than %d processes tracked", MAX_TRACKED);
-}
-
-/* Clear ITEM's slot in TABLE. */
-static void forget(void **table, const void *item)
-{
-    for (size_t i = 0; i < MAX_TRACKED; i++) {
-        if (table[i] == item)
-            table[i] = NULL;
-    }
-}
-
 /* Path of a program built beside pslist, malloc'd. */
 char *program_path(const char *name)
 {
@@ -84,7 +57,7 @@ static bool parse_ready(const char *line, struct target *t)
     return ok && t->pid > 0;
 }
 
-/* Start pslist-target with ARGS, wait for its "ready" line, remember it for CHECK. */
+/* Start pslist-target with ARGS and wait for its "ready" line. */
 struct target *target_start(const char *const args[])
 {
     const char *argv[64];
@@ -113,12 +86,11 @@ struct target *target_start(const char *const args[])
     }
 
     t->session = ot_start(argv);
-    remember((void **)targets, t);
     free(path);
     const char *ready = ot_expect(t->session, OT_STDOUT, "ready", 3000);
-    CHECK(ready != NULL, "the test program pslist-target did not start: %s",
+    OT_ASSERT(ready != NULL, "the test program pslist-target did not start: %s",
           ot_text(t->session, OT_STDERR));
-    CHECK(parse_ready(ready, t), "pslist-target: unexpected line '%s'", ready);
+    OT_ASSERT(parse_ready(ready, t), "pslist-target: unexpected line '%s'", ready);
     return t;
 }
 
@@ -127,7 +99,6 @@ void target_stop(struct target *t)
 {
     if (t == NULL)
         return;
-    forget((void **)targets, t);
     if (!t->waited) {
         ot_send(t->session, "quit\n"); /* it reaps its children and exits */
         ot_wait(t->session, 2000, NULL);
@@ -158,47 +129,6 @@ long target_end_time(struct target *t, int timeout_ms)
            (long)(epoch_ms % 1000);
 }
 
-/* Remember SESSION so that CHECK ends it. */
-void track_session(struct ot_session *session)
-{
-    remember((void **)sessions, session);
-}
-
-/* End SESSION and forget it. */
-void untrack_session(struct ot_session *session)
-{
-    forget((void **)sessions, session);
-    ot_end(session);
-}
-
-/* Stop every remembered target and session. */
-void cleanup_all(void)
-{
-    for (size_t i = 0; i < MAX_TRACKED; i++) {
-        if (sessions[i] != NULL) {
-            ot_end(sessions[i]);
-            sessions[i] = NULL;
-        }
-    }
-    for (size_t i = 0; i < MAX_TRACKED; i++) {
-        if (targets[i] != NULL)
-            target_stop(targets[i]);
-    }
-}
-
-/* Format the message, clean up, fail the test at FILE:LINE. */
-void check_failed(const char *file, int line, const char *fmt, ...)
-{
-    static char message[8192];
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(message, sizeof message, fmt, ap);
-    va_end(ap);
-    cleanup_all();
-    ot_fail_at(file, line, "%s", message);
-}
-
 /* Run PATH with ARGS to its end; a timeout fails the test. */
 void run_program(const char *path, const char *const args[], int timeout_ms,
                  struct ot_result *result)
@@ -211,7 +141,7 @@ void run_program(const char *path, const char *const args[], int timeout_ms,
         argv[n++] = args[i];
     argv[n] = NULL;
     ot_run(argv, NULL, timeout_ms, result);
-    CHECK(!result->timed_out, "%s %s did not finish within %d ms (stderr: %s)", path,
+    OT_ASSERT(!result->timed_out, "%s %s did not finish within %d ms (stderr: %s)", path,
           args[0] ? args[0] : "", timeout_ms, result->err);
 }
 

@@ -27,7 +27,7 @@ struct target {
 
 /*
  * Start pslist-target with the NULL-terminated ARGS and wait for it to be
- * ready. It is remembered, so that CHECK can stop it when a test fails.
+ * ready.
  */
 struct target *target_start(const char *const args[]);
 
@@ -39,27 +39,6 @@ int target_wait(struct target *t, int timeout_ms);
 
 /* Wait for T's "ended EPOCH_MS" line (after "exit" or SIGTERM); its time as ms of the day. */
 long target_end_time(struct target *t, int timeout_ms);
-
-/* Remember SESSION (a pslist run in the background) so that CHECK can end it. */
-void track_session(struct ot_session *session);
-/* End SESSION and forget it. */
-void untrack_session(struct ot_session *session);
-
-/* Stop every target and session still running: before failing a test. */
-void cleanup_all(void);
-
-/* Format the failure message, stop every target and session, then fail the test at FILE:LINE. */
-noreturn void check_failed(const char *file, int line, const char *fmt, ...) OSLAB_PRINTF(3, 4);
-
-/* Fail the test with a message, after cleaning up, if COND is false. The message is
- * formatted first: it may quote the output of a session that the cleanup frees. */
-#define CHECK(cond, ...)                                                                           \
-    do {                                                                                           \
-        if (!(cond))                                                                               \
-            check_failed(__FILE__, __LINE__, __VA_ARGS__);                                         \
-        else                                                                                       \
-            CU_PASS(#cond);                                                                        \
-    } while (0)
 
 /*
  * Kill, with PROGRAM (pslist or a variant), a target that takes 100 to

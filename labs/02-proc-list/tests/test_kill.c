@@ -17,10 +17,10 @@
 static char *log_line(const struct ot_result *r, const char *needle, long *stamp)
 {
     char *line = find_line(r->err, needle);
-    CHECK(line != NULL, "the event log has no line with '%s'; pslist wrote:\n%s%s", needle, r->err,
+    OT_ASSERT(line != NULL, "the event log has no line with '%s'; pslist wrote:\n%s%s", needle, r->err,
           r->out);
     *stamp = stamp_ms(line);
-    CHECK(*stamp >= 0, "event log lines start with HH:MM:SS.mmm; got '%s'", line);
+    OT_ASSERT(*stamp >= 0, "event log lines start with HH:MM:SS.mmm; got '%s'", line);
     return line;
 }
 
@@ -35,7 +35,7 @@ void kill_escalates(void)
 
     struct ot_result r;
     run_pslist((const char *[]){"--kill", pid, "--grace-ms", grace_text, NULL}, 2500, &r);
-    CHECK(ot_exit_status(&r) == 0,
+    OT_ASSERT(ot_exit_status(&r) == 0,
           "'pslist --kill %s --grace-ms %d' (a process that ignores SIGTERM) exited %d; "
           "stderr:\n%s",
           pid, grace, ot_exit_status(&r), r.err);
@@ -50,14 +50,14 @@ void kill_escalates(void)
     char *end_line = log_line(&r, needle, &ended);
 
     long waited = day_ms_between(sent, escalated);
-    CHECK(waited >= grace - 2 && waited <= grace + 250,
+    OT_ASSERT(waited >= grace - 2 && waited <= grace + 250,
           "SIGKILL was sent %ld ms after SIGTERM; expected the grace period, %d ms:\n  %s\n  %s",
           waited, grace, sent_line, kill_line);
-    CHECK(day_ms_between(escalated, ended) >= 0 && day_ms_between(escalated, ended) <= 100,
+    OT_ASSERT(day_ms_between(escalated, ended) >= 0 && day_ms_between(escalated, ended) <= 100,
           "the end must be logged after SIGKILL, and soon:\n  %s\n  %s", kill_line, end_line);
 
     int status = target_wait(t, 1000);
-    CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
+    OT_ASSERT(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
           "the process %s must have been killed by SIGKILL; wait status 0x%x", pid,
           (unsigned)status);
     free(sent_line);
@@ -83,22 +83,22 @@ static bool kill_delayed(const char *program, int max_delay, char *late, size_t 
 
     struct ot_result r;
     run_program(program, (const char *[]){"--kill", pid, "--grace-ms", "2000", NULL}, 2500, &r);
-    CHECK(ot_exit_status(&r) == 0, "'%s --kill %s' exited %d; stderr:\n%s", program, pid,
+    OT_ASSERT(ot_exit_status(&r) == 0, "'%s --kill %s' exited %d; stderr:\n%s", program, pid,
           ot_exit_status(&r), r.err);
     long real_end = target_end_time(t, 1000);
-    CHECK(real_end >= 0, "the process %s did not end after SIGTERM", pid);
+    OT_ASSERT(real_end >= 0, "the process %s did not end after SIGTERM", pid);
 
     long sent, reported;
     snprintf(needle, sizeof needle, "sent SIGTERM to %s", pid);
     char *sent_line = log_line(&r, needle, &sent);
     snprintf(needle, sizeof needle, "%s ended after SIGTERM", pid);
     char *end_line = log_line(&r, needle, &reported);
-    CHECK(strstr(r.err, "SIGKILL") == NULL,
+    OT_ASSERT(strstr(r.err, "SIGKILL") == NULL,
           "the process ended %d ms after SIGTERM, well within the grace period of 2000 ms, but "
           "SIGKILL was sent:\n%s",
           delay, r.err);
     long delay_seen = day_ms_between(real_end, reported);
-    CHECK(delay_seen >= -2,
+    OT_ASSERT(delay_seen >= -2,
           "the end was reported %ld ms BEFORE the process really ended (it took %d ms to end "
           "after SIGTERM): wait until its pidfd is readable\n  %s\n  %s",
           -delay_seen, delay, sent_line, end_line);
@@ -124,7 +124,7 @@ void kill_delayed_on_time(const char *program, int max_delay)
         return;
     if (kill_delayed(program, max_delay, second, sizeof second))
         return;
-    CHECK(false, "%s\nand again on a second try:\n%s", first, second);
+    OT_ASSERT(false, "%s\nand again on a second try:\n%s", first, second);
 }
 
 /* --kill on a process that takes its time: the end reported when it happened. */

@@ -100,8 +100,8 @@ static void check_name(const char *name)
     format_stat(&f, line, sizeof line);
     memset(&out, 0x5a, sizeof out);
     int rc = parse_stat(line, &out);
-    CHECK(rc == 0, "parse_stat returned %d for the line: %s", rc, line);
-    CHECK(stat_matches(&f, &out, why, sizeof why), "parse_stat of the line\n  %s  gave %s", line,
+    OT_ASSERT(rc == 0, "parse_stat returned %d for the line: %s", rc, line);
+    OT_ASSERT(stat_matches(&f, &out, why, sizeof why), "parse_stat of the line\n  %s  gave %s", line,
           why);
 }
 
@@ -111,14 +111,14 @@ void parse_stat_fields(void)
     /* A real line first: this test process. */
     char line[2048], why[256];
     int fd = open("/proc/self/stat", O_RDONLY);
-    CHECK(fd != -1, "open /proc/self/stat: %s", strerror(errno));
+    OT_ASSERT(fd != -1, "open /proc/self/stat: %s", strerror(errno));
     ssize_t n = read(fd, line, sizeof line - 1);
     close(fd);
-    CHECK(n > 0, "read /proc/self/stat: %s", strerror(errno));
+    OT_ASSERT(n > 0, "read /proc/self/stat: %s", strerror(errno));
     line[n] = '\0';
     struct proc_stat self;
-    CHECK(parse_stat(line, &self) == 0, "parse_stat returned -1 for /proc/self/stat: %s", line);
-    CHECK(self.pid == getpid() && self.ppid == getppid() && self.num_threads == 1 &&
+    OT_ASSERT(parse_stat(line, &self) == 0, "parse_stat returned -1 for /proc/self/stat: %s", line);
+    OT_ASSERT(self.pid == getpid() && self.ppid == getppid() && self.num_threads == 1 &&
               self.state == 'R',
           "parse_stat of /proc/self/stat (%s) gave pid %d ppid %d threads %ld state '%c'; "
           "expected pid %d ppid %d threads 1 state 'R'",
@@ -141,7 +141,7 @@ void parse_stat_fields(void)
     const char *bad[] = {"", "1234", "1234 (name", "name) S 1 2 3", "abc (x) S 1 1 1 1 1 1", cut};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         struct proc_stat out;
-        CHECK(parse_stat(bad[i], &out) == -1,
+        OT_ASSERT(parse_stat(bad[i], &out) == -1,
               "parse_stat accepted the malformed line '%s': it must return -1", bad[i]);
     }
     (void)why;
@@ -186,12 +186,12 @@ void user_names(void)
 
     expected_user(0, expected, sizeof expected);
     user_name(0, name, sizeof name);
-    CHECK(strcmp(name, expected) == 0, "user_name(0) gave '%s', expected '%s'", name, expected);
+    OT_ASSERT(strcmp(name, expected) == 0, "user_name(0) gave '%s', expected '%s'", name, expected);
 
     uid_t me = geteuid();
     expected_user(me, expected, sizeof expected);
     user_name(me, name, sizeof name);
-    CHECK(strcmp(name, expected) == 0, "user_name(%u) gave '%s', expected '%s'", (unsigned)me, name,
+    OT_ASSERT(strcmp(name, expected) == 0, "user_name(%u) gave '%s', expected '%s'", (unsigned)me, name,
           expected);
 
     /* A UID the password database does not have. */
@@ -201,14 +201,14 @@ void user_names(void)
     while (expected_user(nobody_has, expected, sizeof expected),
            expected[0] < '0' || expected[0] > '9');
     user_name(nobody_has, name, sizeof name);
-    CHECK(strcmp(name, expected) == 0, "user_name(%u) gave '%s', expected the number '%s'",
+    OT_ASSERT(strcmp(name, expected) == 0, "user_name(%u) gave '%s', expected the number '%s'",
           (unsigned)nobody_has, name, expected);
 
     /* A small buffer: cut, terminated, nothing written past it. */
     char small[8];
     memset(small, '#', sizeof small);
     user_name(nobody_has, small, 4);
-    CHECK(small[3] == '\0' && strncmp(small, expected, 3) == 0 && small[4] == '#',
+    OT_ASSERT(small[3] == '\0' && strncmp(small, expected, 3) == 0 && small[4] == '#',
           "user_name(%u, name, 4) must write '%.3s' and a NUL in 4 bytes and nothing after",
           (unsigned)nobody_has, expected);
 }
@@ -233,15 +233,15 @@ struct fake_proc {
 static void write_bytes(const char *path, const char *data, size_t len)
 {
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    CHECK(fd != -1, "create %s: %s", path, strerror(errno));
-    CHECK(write_all(fd, data, len) == 0, "write %s: %s", path, strerror(errno));
+    OT_ASSERT(fd != -1, "create %s: %s", path, strerror(errno));
+    OT_ASSERT(write_all(fd, data, len) == 0, "write %s: %s", path, strerror(errno));
     close(fd);
 }
 
 /* mkdir PATH or fail the test. */
 static void make_dir(const char *path)
 {
-    CHECK(mkdir(path, 0755) == 0, "mkdir %s: %s", path, strerror(errno));
+    OT_ASSERT(mkdir(path, 0755) == 0, "mkdir %s: %s", path, strerror(errno));
 }
 
 /* A stat line for the fake tree: NAME, STATE, PPID, FLAGS, THREADS, the rest made up. */
@@ -316,7 +316,7 @@ static void make_fake_proc(const char *root, const struct fake_proc *p)
 static int stale_proc_fd(void)
 {
     pid_t child = fork();
-    CHECK(child != -1, "fork: %s", strerror(errno));
+    OT_ASSERT(child != -1, "fork: %s", strerror(errno));
     if (child == 0) {
         pause();
         _exit(0);
@@ -327,7 +327,7 @@ static int stale_proc_fd(void)
     kill(child, SIGKILL);
     while (waitpid(child, NULL, 0) == -1 && errno == EINTR)
         ;
-    CHECK(fd != -1, "open %s: %s", path, strerror(errno));
+    OT_ASSERT(fd != -1, "open %s: %s", path, strerror(errno));
     return fd;
 }
 
@@ -383,17 +383,17 @@ void scan_skips_vanished(void)
     char stale_link[64], path[128];
     snprintf(stale_link, sizeof stale_link, "/proc/%d/fd/%d", (int)getpid(), stale);
     snprintf(path, sizeof path, "%s/%d/stat", root, (int)base + 80);
-    CHECK(symlink(stale_link, path) == 0, "symlink %s: %s", path, strerror(errno));
+    OT_ASSERT(symlink(stale_link, path) == 0, "symlink %s: %s", path, strerror(errno));
     snprintf(path, sizeof path, "%s/%d/cmdline", root, (int)base + 90);
-    CHECK(symlink(stale_link, path) == 0, "symlink %s: %s", path, strerror(errno));
+    OT_ASSERT(symlink(stale_link, path) == 0, "symlink %s: %s", path, strerror(errno));
     snprintf(path, sizeof path, "%s/%d/task/%d", root, (int)base + 10, (int)base + 15);
     make_dir(path);
     snprintf(path, sizeof path, "%s/%d/task/%d/stat", root, (int)base + 10, (int)base + 15);
-    CHECK(symlink(stale_link, path) == 0, "symlink %s: %s", path, strerror(errno));
+    OT_ASSERT(symlink(stale_link, path) == 0, "symlink %s: %s", path, strerror(errno));
     /* Another user's secret: a file we may not read (EACCES) is no reason to skip the
      * process, and no reason to fail; as root, the file can be read after all. */
     snprintf(path, sizeof path, "%s/%d/cmdline", root, (int)base + 100);
-    CHECK(chmod(path, 0) == 0, "chmod %s: %s", path, strerror(errno));
+    OT_ASSERT(chmod(path, 0) == 0, "chmod %s: %s", path, strerror(errno));
     bool secret_hidden = access(path, R_OK) != 0;
     make_dir("fakeproc/self");
     make_dir("fakeproc/sys");
@@ -406,11 +406,11 @@ void scan_skips_vanished(void)
     struct proc_list list = {0};
     errno = 0;
     int rc = scan_processes(&all, &list);
-    CHECK(rc == 0,
+    OT_ASSERT(rc == 0,
           "scan_processes over a tree with vanished processes returned %d (%s): a process "
           "that has gone (ENOENT from open, ESRCH from read) must be skipped",
           rc, strerror(errno));
-    CHECK(list.count == complete,
+    OT_ASSERT(list.count == complete,
           "scan_processes found %zu processes; expected the %zu complete ones (a directory "
           "without stat, status or cmdline is a process that vanished; 'self', 'sys' and "
           "'%dx' are not processes)",
@@ -418,23 +418,23 @@ void scan_skips_vanished(void)
     for (size_t i = 0; i < complete; i++) {
         const struct fake_proc *p = &procs[i];
         const struct proc_info *got = find_proc(&list, p->pid);
-        CHECK(got != NULL, "scan_processes missed process %d", (int)p->pid);
+        OT_ASSERT(got != NULL, "scan_processes missed process %d", (int)p->pid);
         char expected_cmdline[64];
         snprintf(expected_cmdline, sizeof expected_cmdline, "%s", p->cmdline);
         for (char *c = expected_cmdline; *c != '\0'; c++)
             *c = *c == '|' ? ' ' : *c;
         if (p->pid == base + 100 && secret_hidden)
             expected_cmdline[0] = '\0'; /* unreadable: shown as [secret] */
-        CHECK(strcmp(got->stat.comm, p->name) == 0 && got->stat.ppid == p->ppid &&
+        OT_ASSERT(strcmp(got->stat.comm, p->name) == 0 && got->stat.ppid == p->ppid &&
                   got->stat.num_threads == p->threads,
               "process %d: comm '%s' ppid %d threads %ld; expected '%s', %d, %ld", (int)p->pid,
               got->stat.comm, (int)got->stat.ppid, got->stat.num_threads, p->name, (int)p->ppid,
               p->threads);
-        CHECK(got->uid == p->effective_uid,
+        OT_ASSERT(got->uid == p->effective_uid,
               "process %d: uid %u; expected %u, the effective UID (the second number of the "
               "'Uid:' line of status)",
               (int)p->pid, (unsigned)got->uid, (unsigned)p->effective_uid);
-        CHECK(got->cmdline != NULL && strcmp(got->cmdline, expected_cmdline) == 0,
+        OT_ASSERT(got->cmdline != NULL && strcmp(got->cmdline, expected_cmdline) == 0,
               "process %d: cmdline '%s'; expected '%s' (arguments are separated by NULs; a "
               "cmdline we may not read (EACCES) is an empty one)",
               (int)p->pid, got->cmdline ? got->cmdline : "(null)", expected_cmdline);
@@ -445,7 +445,7 @@ void scan_skips_vanished(void)
     pid_t wanted[] = {base + 50, base + 20, base + 99, base + 60};
     struct scan_request some = {root, wanted, 4};
     rc = scan_processes(&some, &list);
-    CHECK(rc == 0 && list.count == 1 && list.items[0].stat.pid == base + 20,
+    OT_ASSERT(rc == 0 && list.count == 1 && list.items[0].stat.pid == base + 20,
           "scan_processes for PIDs %d %d %d %d returned %d with %zu processes; expected 0 and "
           "only %d (the others are gone or were never there)",
           (int)wanted[0], (int)wanted[1], (int)wanted[2], (int)wanted[3], rc, list.count,
@@ -455,16 +455,16 @@ void scan_skips_vanished(void)
     /* Threads: the daemon's two, one each for the next two; no task/ dir: skipped. */
     struct thread_list threads = {0};
     rc = scan_threads(&all, &threads);
-    CHECK(rc == 0,
+    OT_ASSERT(rc == 0,
           "scan_threads over a tree with vanished threads returned %d (%s): a thread "
           "or process that has gone must be skipped",
           rc, strerror(errno));
     thread_list_sort(&threads);
-    CHECK(threads.count == 4,
+    OT_ASSERT(threads.count == 4,
           "scan_threads found %zu threads; expected 4 (2 of %d, 1 of %d, 1 of %d; a task "
           "directory without stat is a thread that has gone)",
           threads.count, (int)base + 10, (int)base + 20, (int)base + 30);
-    CHECK(threads.items[0].pid == base + 10 && threads.items[1].pid == base + 10 &&
+    OT_ASSERT(threads.items[0].pid == base + 10 && threads.items[1].pid == base + 10 &&
               threads.items[1].stat.pid == base + 11 &&
               strcmp(threads.items[1].stat.comm, thread_name) == 0 &&
               threads.items[2].pid == base + 20 && strcmp(threads.items[2].stat.comm, tricky) == 0,

@@ -34,11 +34,10 @@ static bool watch_and_end(const char *program, int count, char *late, size_t len
     argv[2 + count] = NULL;
 
     struct ot_session *watch = ot_start(argv);
-    track_session(watch);
     char needle[96];
     snprintf(needle, sizeof needle, "watching %d processes", count);
     const char *ready = ot_expect(watch, OT_STDERR, needle, 2000);
-    CHECK(ready != NULL, "'%s --watch ...' did not log '%s' on stderr; it wrote:\n%s", program,
+    OT_ASSERT(ready != NULL, "'%s --watch ...' did not log '%s' on stderr; it wrote:\n%s", program,
           needle, ot_text(watch, OT_STDERR));
 
     /* End them in a random order, the first 100-200 ms after the watch began. */
@@ -54,21 +53,21 @@ static bool watch_and_end(const char *program, int count, char *late, size_t len
         sleep_ms(k == 0 ? ot_random(100, 200) : ot_random(20, 120));
         ot_send(targets[i]->session, "exit\n");
         real_end[i] = target_end_time(targets[i], 1000);
-        CHECK(real_end[i] >= 0, "the test process %s did not end when told", pids[i]);
+        OT_ASSERT(real_end[i] >= 0, "the test process %s did not end when told", pids[i]);
     }
 
     bool timed_out;
     int status = ot_wait(watch, 2000, &timed_out);
     const char *log = ot_text(watch, OT_STDERR);
-    CHECK(!timed_out && WIFEXITED(status) && WEXITSTATUS(status) == 0,
+    OT_ASSERT(!timed_out && WIFEXITED(status) && WEXITSTATUS(status) == 0,
           "'--watch' must exit 0 once every process has ended; it %s. Its log:\n%s",
           timed_out ? "was still running 2 s later" : "did not exit 0", log);
     for (int i = 0; i < count; i++) {
         snprintf(needle, sizeof needle, "%s ended", pids[i]);
         char *line = find_line(log, needle);
-        CHECK(line != NULL, "no '%s' line in the log of '--watch':\n%s", needle, log);
+        OT_ASSERT(line != NULL, "no '%s' line in the log of '--watch':\n%s", needle, log);
         long delay = day_ms_between(real_end[i], stamp_ms(line));
-        CHECK(delay >= -2,
+        OT_ASSERT(delay >= -2,
               "process %s ended at %02ld:%02ld:%02ld.%03ld but '--watch' logged it %ld ms BEFORE "
               "that:\n  %s",
               pids[i], real_end[i] / 3600000, real_end[i] / 60000 % 60, real_end[i] / 1000 % 60,
@@ -82,8 +81,8 @@ static bool watch_and_end(const char *program, int count, char *late, size_t len
         free(line);
     }
     snprintf(needle, sizeof needle, "all %d watched processes ended", count);
-    CHECK(strstr(log, needle) != NULL, "the log of '--watch' must end with '%s':\n%s", needle, log);
-    untrack_session(watch);
+    OT_ASSERT(strstr(log, needle) != NULL, "the log of '--watch' must end with '%s':\n%s", needle, log);
+    ot_end(watch);
     for (int i = 0; i < count; i++)
         target_stop(targets[i]);
     return late[0] == '\0';
@@ -102,7 +101,7 @@ static void watch_and_end_on_time(const char *program, int count)
         return;
     if (watch_and_end(program, count, second, sizeof second))
         return;
-    CHECK(false, "%s\nand again on a second try:\n%s", first, second);
+    OT_ASSERT(false, "%s\nand again on a second try:\n%s", first, second);
 }
 
 /* --watch logs each of three ends within 50 ms of it. */
@@ -126,15 +125,15 @@ void watch_timeout(void)
     int64_t start = now_ms();
     run_pslist((const char *[]){"--watch", pid, "--timeout-ms", timeout_text, NULL}, 2000, &r);
     int64_t took = now_ms() - start;
-    CHECK(ot_exit_status(&r) == 3,
+    OT_ASSERT(ot_exit_status(&r) == 3,
           "'pslist --watch %s --timeout-ms %d' for a process that does not end must exit 3; "
           "it exited %d. Its log:\n%s",
           pid, timeout, ot_exit_status(&r), r.err);
     snprintf(needle, sizeof needle, "timeout after %d ms: 1 still running: %s", timeout, pid);
-    CHECK(strstr(r.err, needle) != NULL, "the log must say '%s'; it was:\n%s", needle, r.err);
-    CHECK(took >= timeout, "'--timeout-ms %d' gave up after %lld ms, before the timeout", timeout,
+    OT_ASSERT(strstr(r.err, needle) != NULL, "the log must say '%s'; it was:\n%s", needle, r.err);
+    OT_ASSERT(took >= timeout, "'--timeout-ms %d' gave up after %lld ms, before the timeout", timeout,
           (long long)took);
-    CHECK(strstr(r.err, " ended") == NULL, "the process did not end, but the log says so:\n%s",
+    OT_ASSERT(strstr(r.err, " ended") == NULL, "the process did not end, but the log says so:\n%s",
           r.err);
     ot_result_free(&r);
     target_stop(t);
@@ -156,7 +155,7 @@ static void expect_usage_error(const char *const args[], const char *what)
     struct ot_result r;
     run_pslist(args, 2000, &r);
     char *hint = find_line(r.err, "Try 'pslist --help'.");
-    CHECK(ot_exit_status(&r) == 2 && r.out[0] == '\0' && count_lines(r.err) == 2 && hint != NULL &&
+    OT_ASSERT(ot_exit_status(&r) == 2 && r.out[0] == '\0' && count_lines(r.err) == 2 && hint != NULL &&
               strstr(r.err, what) != NULL,
           "'pslist %s %s %s' must exit 2 with one line naming '%s' and \"Try 'pslist "
           "--help'.\" on stderr; it exited %d and wrote:\n%s%s",
@@ -171,7 +170,7 @@ static void expect_failure(const char *const args[], const char *reason)
 {
     struct ot_result r;
     run_pslist(args, 2000, &r);
-    CHECK(ot_exit_status(&r) == 1 && strstr(r.err, reason) != NULL &&
+    OT_ASSERT(ot_exit_status(&r) == 1 && strstr(r.err, reason) != NULL &&
               strstr(r.err, args[1]) != NULL,
           "'pslist %s %s' must exit 1 and say '%s' (and the PID); it exited %d and wrote:\n%s",
           args[0], args[1], reason, ot_exit_status(&r), r.err);
