@@ -16,7 +16,8 @@
 #include "oslab.h"
 
 #include <fcntl.h>    /* fcntl, FD_CLOEXEC */
-#include <signal.h>   /* kill */
+#include <signal.h>    /* kill */
+#include <sys/prctl.h> /* PR_SET_CHILD_SUBREAPER */
 #include <sys/wait.h> /* waitpid */
 
 #include <CUnit/Basic.h> /* CU_basic_run_tests */
@@ -65,7 +66,10 @@ noreturn void ot_fail_at(const char *file, int line, const char *fmt, ...)
     vsnprintf(message, sizeof message, fmt, ap);
     va_end(ap);
     /* End and reap what the failing test started, so that the report shows
-     * the failure and not the processes the test could no longer stop. */
+     * the failure and not the processes the test could no longer stop. As a
+     * subreaper we inherit the orphans of the processes we kill, so the
+     * waitpid loop below reaps the whole tree. */
+    prctl(PR_SET_CHILD_SUBREAPER, 1);
     kill_descendants(getpid());
     signal(SIGCHLD, SIG_DFL);
     while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
