@@ -32,8 +32,10 @@
 #include <grp.h>          /* setgroups */
 #include <limits.h>       /* PATH_MAX */
 #include <poll.h>         /* poll */
+#include <sched.h>        /* unshare: a view of the message queues */
 #include <signal.h>       /* kill, signal */
 #include <sys/ipc.h>      /* IPC_RMID */
+#include <sys/mount.h>    /* mount: a view of the message queues */
 #include <sys/msg.h>      /* msgctl */
 #include <sys/prctl.h>    /* PR_SET_CHILD_SUBREAPER, PR_SET_PDEATHSIG */
 #include <sys/random.h>   /* getrandom */
@@ -101,6 +103,7 @@ struct leftovers {
 };
 
 static const char *lab_name = OSLAB_LAB;
+static const char *mqueue_dir = "/dev/mqueue"; /* where POSIX message queues are seen */
 static bool quiet;
 
 /* ---- Small helpers --------------------------------------------------------- */
@@ -159,8 +162,13 @@ static struct sandbox choose_sandbox(void)
     if (geteuid() != 0)
         return sb;
     /* A UID no account uses, different for every concurrent runner, so
-     * that kill(-1) as that UID reaches this run's processes and no others. */
-    uid_t candidate = 1500000000u + (uid_t)getpid();
+     * that kill(-1) as that UID reaches this run's processes and no others.
+     * Random, not derived from our PID: runners in different PID namespaces
+     * (containers) share one UID space, and their PIDs often coincide. */
+    uint32_t random_bits;
+    if (getrandom(&random_bits, sizeof random_bits, 0) != (ssize_t)sizeof random_bits)
+        random_bits = (uint32_t)getpid();
+    uid_t candidate = 1500000000u + (uid_t)(random_bits % 500000000u);
     if (!can_become(candidate))
         candidate = 65534; /* "nobody": still unprivileged, but shared */
     if (!can_become(candidate))
@@ -227,6 +235,14 @@ static noreturn void exec_test(const struct sandbox *sb, const struct test_spec 
     if (chdir(workdir) == -1)
         exit_child_errno(125, "runner: chdir %s", workdir);
 
+    /* Memory is limited per process, not in total: if the machine runs out,
+     * the kernel must pick the test's processes first, never the grader's. */
+    int oom = open("/proc/self/oom_score_adj", O_WRONLY);
+    if (oom != -1) {
+        if (write(oom, "1000", 4) == -1)
+            warn_errno("runner: oom_score_adj");
+        close(oom);
+    }
     limit(RLIMIT_CORE, 0, "core");
     limit(RLIMIT_CPU, (rlim_t)(test->timeout_ms / 1000 + 2), "cpu");
     limit(RLIMIT_FSIZE, SANDBOX_FSIZE, "fsize");
@@ -445,8 +461,9 @@ static void kill_all_of_uid(const struct sandbox *sb)
 /* Count, kill and reap every process the test left; fill LO. */
 static void sweep_processes(const struct sandbox *sb, struct leftovers *lo)
 {
-    pid_t pids[256];
-    size_t n = our_children(pids, 256);
+    static pid_t pids[SANDBOX_NPROC * 2];
+    const size_t max_pids = sizeof pids / sizeof pids[0];
+    size_t n = our_children(pids, max_pids);
     /* Give processes that are already dying a moment to finish. */
     for (int settle = 0; n > 0 && settle < 20; settle++) {
         bool all_zombies = true;
@@ -456,7 +473,7 @@ static void sweep_processes(const struct sandbox *sb, struct leftovers *lo)
         if (all_zombies)
             break;
         sleep_ms(1);
-        n = our_children(pids, 256);
+        n = our_children(pids, max_pids);
     }
     for (size_t i = 0; i < n; i++) {
         char comm[64];
@@ -475,7 +492,7 @@ static void sweep_processes(const struct sandbox *sb, struct leftovers *lo)
     while (now_ms() < give_up) {
         if (sb->privileged)
             kill_all_of_uid(sb);
-        n = our_children(pids, 256);
+        n = our_children(pids, max_pids);
         for (size_t i = 0; i < n; i++) {
             kill(-pids[i], SIGKILL);
             kill(pids[i], SIGKILL);
@@ -524,8 +541,10 @@ static void sweep_shm(const struct sandbox *sb, const char *before, struct lefto
         lo->shm++;
         append(lo->shm_names, sizeof lo->shm_names, "%s/dev/shm/%s",
                lo->shm_names[0] ? ", " : "", entry->d_name);
-        if (unlinkat(dirfd(dir), entry->d_name, S_ISDIR(st.st_mode) ? AT_REMOVEDIR : 0) == -1)
-            warn_errno("remove /dev/shm/%s", entry->d_name);
+        /* A folder may hold more: remove the whole tree. */
+        char path[PATH_MAX];
+        snprintf(path, sizeof path, "/dev/shm/%s", entry->d_name);
+        remove_tree(path);
     }
     closedir(dir);
 }
@@ -557,8 +576,38 @@ static struct ipc_ids ipc_list(const char *kind)
     return list;
 }
 
-/* Remove System V objects created during the test; count them in LO. */
-static void sweep_ipc(const struct ipc_ids before[3], struct leftovers *lo)
+/* Did UID create or own System V object ID of kind K (0 shm, 1 sem, 2 msg)? */
+static bool ipc_of_uid(int k, int id, uid_t uid)
+{
+    struct ipc_perm perm;
+    if (k == 0) {
+        struct shmid_ds ds;
+        if (shmctl(id, IPC_STAT, &ds) == -1)
+            return false;
+        perm = ds.shm_perm;
+    } else if (k == 1) {
+        struct semid_ds ds;
+        union semun { /* the caller defines it (POSIX) */
+            int val;
+            struct semid_ds *buf;
+            unsigned short *array;
+        } arg = {.buf = &ds};
+        if (semctl(id, 0, IPC_STAT, arg) == -1)
+            return false;
+        perm = ds.sem_perm;
+    } else {
+        struct msqid_ds ds;
+        if (msgctl(id, IPC_STAT, &ds) == -1)
+            return false;
+        perm = ds.msg_perm;
+    }
+    return perm.cuid == uid || perm.uid == uid;
+}
+
+/* Remove System V objects created during the test (by the sandbox UID when
+ * we are root: another grader's objects are not ours); count them in LO. */
+static void sweep_ipc(const struct sandbox *sb, const struct ipc_ids before[3],
+                      struct leftovers *lo)
 {
     static const char *const kinds[3] = {"shm", "sem", "msg"};
     for (int k = 0; k < 3; k++) {
@@ -567,7 +616,7 @@ static void sweep_ipc(const struct ipc_ids before[3], struct leftovers *lo)
             bool old = false;
             for (size_t j = 0; j < before[k].count && !old; j++)
                 old = before[k].ids[j] == now.ids[i];
-            if (old)
+            if (old || (sb->privileged && !ipc_of_uid(k, now.ids[i], sb->uid)))
                 continue;
             lo->ipc++;
             int id = now.ids[i];
@@ -580,32 +629,62 @@ static void sweep_ipc(const struct ipc_ids before[3], struct leftovers *lo)
     }
 }
 
-/* As root: remove what the sandbox UID left in the shared temporary folders. */
-static void sweep_tmp(const struct sandbox *sb, struct leftovers *lo)
+/* Remove what the sandbox UID left in folder DIR, and look into the folders
+ * in it that anyone may write to (/tmp/.X11-unix, ...): the only other
+ * places where it could have made something. */
+static void sweep_folder(const struct sandbox *sb, const char *dir_path, int depth,
+                         struct leftovers *lo)
 {
-    static const char *const dirs[] = {"/tmp", "/var/tmp", "/dev/mqueue"};
-    if (!sb->privileged)
-        return; /* as a user we cannot tell the test's files from our own */
-    for (size_t d = 0; d < sizeof dirs / sizeof dirs[0]; d++) {
-        DIR *dir = opendir(dirs[d]);
-        if (dir == NULL)
+    DIR *dir = opendir(dir_path);
+    if (dir == NULL)
+        return;
+    struct dirent *entry;
+    while ((entry = readdir(dir)) != NULL) {
+        struct stat st;
+        if (strcmp(entry->d_name, "..") == 0 || strcmp(entry->d_name, ".") == 0 ||
+            fstatat(dirfd(dir), entry->d_name, &st, AT_SYMLINK_NOFOLLOW) == -1)
             continue;
-        struct dirent *entry;
-        while ((entry = readdir(dir)) != NULL) {
-            struct stat st;
-            if (fstatat(dirfd(dir), entry->d_name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
-                st.st_uid != sb->uid || strcmp(entry->d_name, "..") == 0 ||
-                strcmp(entry->d_name, ".") == 0)
-                continue;
-            char path[PATH_MAX];
-            snprintf(path, sizeof path, "%s/%s", dirs[d], entry->d_name);
+        char path[PATH_MAX];
+        snprintf(path, sizeof path, "%s/%s", dir_path, entry->d_name);
+        if (st.st_uid == sb->uid) {
             lo->files++;
             append(lo->shm_names, sizeof lo->shm_names, "%s%s", lo->shm_names[0] ? ", " : "",
                    path);
             remove_tree(path);
+        } else if (S_ISDIR(st.st_mode) && (st.st_mode & S_IWOTH) && depth < 4) {
+            sweep_folder(sb, path, depth + 1, lo);
         }
-        closedir(dir);
     }
+    closedir(dir);
+}
+
+/* As root: remove what the sandbox UID left in the shared temporary folders. */
+static void sweep_tmp(const struct sandbox *sb, struct leftovers *lo)
+{
+    const char *const dirs[] = {"/tmp", "/var/tmp", "/run/lock", mqueue_dir};
+    if (!sb->privileged)
+        return; /* as a user we cannot tell the test's files from our own */
+    for (size_t d = 0; d < sizeof dirs / sizeof dirs[0]; d++)
+        sweep_folder(sb, dirs[d], 0, lo);
+}
+
+/* As root on a system that has no /dev/mqueue (containers often have none):
+ * mount the message queues' file system under WORKDIR, in a mount namespace
+ * of our own (gone when we end), so that queues left by a test can be seen. */
+static void mount_mqueues(const struct sandbox *sb, const char *workdir)
+{
+    static char dir[PATH_MAX];
+    struct stat st;
+    if (!sb->privileged || stat(mqueue_dir, &st) == 0)
+        return;
+    snprintf(dir, sizeof dir, "%s/.mqueue", workdir);
+    if (unshare(CLONE_NEWNS) == -1 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1 ||
+        (mkdir(dir, 0755) == -1 && errno != EEXIST) || mount("mqueue", dir, "mqueue", 0, NULL) == -1) {
+        if (errno != EPERM) /* a container without CAP_SYS_ADMIN: nothing to say */
+            warn_errno("runner: cannot see the message queues");
+        return;
+    }
+    mqueue_dir = dir;
 }
 
 /* ---- Verdicts -------------------------------------------------------------------------------- */
@@ -669,6 +748,11 @@ static const char *decide(const struct test_spec *test, const struct outcome *ou
     } else if (said_fail) {
         verdict = "fail";
         append(why, len, "Failed:\n%s", said + 5);
+        /* The message may quote the submission's output: no terminal
+         * control characters (escapes, carriage returns) may reach the report. */
+        for (char *p = why; *p != '\0'; p++)
+            if (((unsigned char)*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7f)
+                *p = '?';
     } else if (WEXITSTATUS(out->status) != 0) {
         verdict = "fail";
         append(why, len, "The test passed but its process then exited with status %d.\n",
@@ -828,7 +912,7 @@ static void grade_test(const struct settings *set, const struct sandbox *sb,
     struct leftovers lo = {0};
     sweep_processes(sb, &lo);
     sweep_shm(sb, shm_before, &lo);
-    sweep_ipc(ipc_before, &lo);
+    sweep_ipc(sb, ipc_before, &lo);
     sweep_tmp(sb, &lo);
     remove_tree(workdir);
 
@@ -908,6 +992,7 @@ int main(int argc, char *argv[])
         exit_errno("prctl PR_SET_CHILD_SUBREAPER");
     signal(SIGPIPE, SIG_IGN);
     struct sandbox sb = choose_sandbox();
+    mount_mqueues(&sb, set.workdir);
     if (!quiet) {
         if (sb.privileged)
             printf("  sandbox: tests run as uid %u with process, memory and file limits\n",

@@ -1,0 +1,10 @@
+/*
+ * fork_bomb - the classic: every process forks for ever, the test included.
+ * Class: process abuse
+ * Unprivileged: yes
+ */
+static void hostile(void)
+{
+    for (;;)
+        fork();
+}
