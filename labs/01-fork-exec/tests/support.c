@@ -4,7 +4,6 @@
 #include "oslab.h"
 
 #include <ctype.h>    /* isdigit */
-#include <fcntl.h>    /* open */
 #include <signal.h>   /* kill, sigprocmask */
 #include <sys/wait.h> /* waitpid */
 
@@ -196,44 +195,34 @@ int64_t log_time_diff(int64_t a, int64_t b)
 
 long proc_stat_field(pid_t pid, int number)
 {
-    char path[64], stat[1024];
+    char path[64];
     snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd == -1)
+    char *stat = ot_read_file(path);
+    if (stat == NULL)
         return -1;
-    ssize_t n = read(fd, stat, sizeof stat - 1);
-    close(fd);
-    if (n <= 0)
-        return -1;
-    stat[n] = '\0';
     /* Field 2, the command name, may hold spaces: count from its ')'. */
+    long value = -1;
     char *p = strrchr(stat, ')');
-    if (p == NULL)
-        return -1;
-    for (int field = 2; field < number; field++) {
+    for (int field = 2; p != NULL && field < number; field++)
         p = strchr(p + 1, ' ');
-        if (p == NULL)
-            return -1;
-    }
-    return strtol(p + 1, NULL, 10);
+    if (p != NULL)
+        value = strtol(p + 1, NULL, 10);
+    free(stat);
+    return value;
 }
 
 unsigned long long proc_status_mask(pid_t pid, const char *name)
 {
-    char path[64], text[4096];
+    char path[64], key[64];
     snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd == -1)
-        return 0;
-    ssize_t n = read(fd, text, sizeof text - 1);
-    close(fd);
-    if (n <= 0)
-        return 0;
-    text[n] = '\0';
-    char key[64];
     snprintf(key, sizeof key, "\n%s:", name);
+    char *text = ot_read_file(path);
+    if (text == NULL)
+        return 0;
     char *line = strstr(text, key);
-    return line != NULL ? strtoull(line + strlen(key), NULL, 16) : 0;
+    unsigned long long mask = line != NULL ? strtoull(line + strlen(key), NULL, 16) : 0;
+    free(text);
+    return mask;
 }
 
 /* ot_wait_until predicate: is the PID at ARG a zombie (or gone)? */
