@@ -202,38 +202,65 @@ static long tasks_of_uid(uid_t uid)
 
 /* ---- Starting a test --------------------------------------------------------------- */
 
-/* Set one resource limit in the child, or die with a message. */
+/* Where the forked child reports a failure to set up the sandbox, and the
+ * token that proves the report is ours: test code, which never knows the
+ * token, cannot pass its own failures off as the grader's. */
+static int setup_result_fd = -1;
+static const char *setup_token = "";
+
+/* In the forked child: report "TOKEN ERROR" and what failed, then _exit. */
+OSLAB_PRINTF(1, 2)
+static noreturn void setup_failed(const char *fmt, ...)
+{
+    int saved_errno = errno;
+    char what[512], report[768];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    int n = snprintf(report, sizeof report, "%s ERROR\nrunner: %s: %s\n", setup_token, what,
+                     strerror(saved_errno));
+    if (n > 0 && write_all(setup_result_fd, report, (size_t)n) == -1)
+        _exit(125);
+    _exit(125);
+}
+
+/* Set one resource limit in the child, or report the failure. */
 static void limit(int resource, rlim_t value, const char *name)
 {
     struct rlimit rl = {value, value};
     if (setrlimit(resource, &rl) == -1)
-        exit_child_errno(125, "runner: setrlimit %s", name);
+        setup_failed("setrlimit %s", name);
 }
 
 /* In the forked child: confine ourselves and exec the test. Never returns. */
 static noreturn void exec_test(const struct sandbox *sb, const struct test_spec *test,
                                const char *tests_bin, const char *program, const char *workdir,
-                               int out_fd, int err_fd, int token_fd, int result_fd)
+                               int out_fd, int err_fd, int token_fd, int result_fd,
+                               const char *token)
 {
+    setup_result_fd = result_fd;
+    setup_token = token;
     if (setsid() == -1)
-        exit_child_errno(125, "runner: setsid");
+        setup_failed("setsid");
     int null_fd = open("/dev/null", O_RDONLY);
     if (null_fd == -1)
-        exit_child_errno(125, "runner: open /dev/null");
+        setup_failed("open /dev/null");
     /* Move the channel ends above the target numbers first, then into place. */
     int fds[] = {null_fd, out_fd, err_fd, token_fd, result_fd};
     int moved[5];
     for (int i = 0; i < 5; i++)
         if ((moved[i] = fcntl(fds[i], F_DUPFD, 10)) == -1)
-            exit_child_errno(125, "runner: fcntl F_DUPFD");
+            setup_failed("fcntl F_DUPFD");
     for (int i = 0; i < 5; i++)
         if (dup2(moved[i], i) == -1)
-            exit_child_errno(125, "runner: dup2");
+            setup_failed("dup2");
+    setup_result_fd = RESULT_FD;
     if (syscall(SYS_close_range, 5u, ~0u, 0) == -1)
         for (int fd = 5; fd < 1024; fd++)
             close(fd);
     if (chdir(workdir) == -1)
-        exit_child_errno(125, "runner: chdir %s", workdir);
+        setup_failed("chdir %s", workdir);
 
     /* Memory is limited per process, not in total: if the machine runs out,
      * the kernel must pick the test's processes first, never the grader's. */
@@ -253,7 +280,7 @@ static noreturn void exec_test(const struct sandbox *sb, const struct test_spec 
           "nproc");
     if (sb->privileged) {
         if (setgroups(0, NULL) == -1 || setgid(sb->gid) == -1 || setuid(sb->uid) == -1)
-            exit_child_errno(125, "runner: cannot drop privileges to uid %u", (unsigned)sb->uid);
+            setup_failed("cannot drop privileges to uid %u", (unsigned)sb->uid);
     }
     /* After the UID change, which clears it: die with the runner. */
     prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -273,7 +300,7 @@ static noreturn void exec_test(const struct sandbox *sb, const struct test_spec 
     char *const argv[] = {(char *)tests_bin, "--run", (char *)test->name, NULL};
     signal(SIGPIPE, SIG_DFL);
     execve(tests_bin, argv, envp);
-    exit_child_errno(126, "runner: cannot exec %s", tests_bin);
+    setup_failed("cannot exec %s", tests_bin);
 }
 
 /* Read what FD has into KEEP (up to KEEP_OUTPUT) and count it; false at EOF. */
@@ -320,7 +347,7 @@ static void run_child(const struct sandbox *sb, const struct test_spec *test,
         exit_errno("fork");
     if (pid == 0)
         exec_test(sb, test, tests_bin, program, workdir, out_pipe[1], err_pipe[1],
-                  token_pipe[0], result_pipe[1]);
+                  token_pipe[0], result_pipe[1], token);
     close(out_pipe[1]);
     close(err_pipe[1]);
     close(token_pipe[0]);
@@ -735,12 +762,9 @@ static const char *decide(const struct test_spec *test, const struct outcome *ou
                signal_name(WTERMSIG(out->status)),
                WTERMSIG(out->status) == SIGXCPU ? " (CPU time limit)"
                : WTERMSIG(out->status) == SIGXFSZ ? " (file size limit)" : "");
-    } else if (WIFEXITED(out->status) && WEXITSTATUS(out->status) == 125) {
+    } else if (strncmp(said, "ERROR\n", 6) == 0) {
         verdict = "error";
-        append(why, len, "Grader error: the sandbox could not be set up (see stderr).\n");
-    } else if (WIFEXITED(out->status) && WEXITSTATUS(out->status) == 126) {
-        verdict = "error";
-        append(why, len, "Grader error: the test binary could not be started.\n");
+        append(why, len, "Grader error, not the submission's: %s", said + 6);
     } else if (!said_pass && !said_fail) {
         verdict = "fail";
         append(why, len, "The test process exited with status %d before the test finished: "

@@ -232,3 +232,8 @@ void st_binary_junk(void)
     CU_ASSERT_FATAL(write_all(STDOUT_FILENO, junk, sizeof junk) == 0);
     CU_ASSERT_FATAL(write_all(STDERR_FILENO, junk, sizeof junk) == 0);
 }
+
+void st_exit_125(void)
+{
+    exit(125);
+}
