@@ -1017,15 +1017,14 @@ int main(int argc, char *argv[])
     signal(SIGPIPE, SIG_IGN);
     struct sandbox sb = choose_sandbox();
     mount_mqueues(&sb, set.workdir);
-    if (!quiet) {
-        if (sb.privileged)
-            printf("  sandbox: tests run as uid %u with process, memory and file limits\n",
-                   (unsigned)sb.uid);
-        else
-            printf("  sandbox: unprivileged mode: tests run as you (uid %u); a submission "
-                   "could kill the grader's processes or change your files\n",
-                   (unsigned)sb.uid);
-    }
+    /* Always said, even with --quiet: it tells what the grade can be trusted for. */
+    if (sb.privileged)
+        printf("  sandbox: tests run as uid %u with process, memory and file limits\n",
+               (unsigned)sb.uid);
+    else
+        printf("  sandbox: unprivileged mode: tests run as you (uid %u); a submission "
+               "could kill the grader's processes or change your files\n",
+               (unsigned)sb.uid);
     struct record_list records = {NULL, 0};
     for (size_t i = 0; i < test_count; i++)
         if (selected(&set, &all_tests[i]))
