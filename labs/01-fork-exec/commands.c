@@ -160,11 +160,13 @@ static enum command_result start_program(struct context *ctx, const char *comman
     return COMMAND_CONTINUE;
 }
 
+/* run CMD [ARG...]: start CMD in the foreground and wait for it. */
 static enum command_result cmd_run(struct context *ctx, char **args, size_t count)
 {
     return start_program(ctx, "run", args, count, false);
 }
 
+/* spawn CMD [ARG...]: start CMD in the background; print its PID. */
 static enum command_result cmd_spawn(struct context *ctx, char **args, size_t count)
 {
     return start_program(ctx, "spawn", args, count, true);
@@ -321,6 +323,7 @@ static enum command_result cmd_wait(struct context *ctx, char **args, size_t cou
     return COMMAND_CONTINUE;
 }
 
+/* help: list the commands. */
 static enum command_result cmd_help(struct context *ctx, char **args, size_t count)
 {
     (void)ctx;
@@ -330,6 +333,7 @@ static enum command_result cmd_help(struct context *ctx, char **args, size_t cou
     return COMMAND_CONTINUE;
 }
 
+/* quit: leave the loop; main ends the children. */
 static enum command_result cmd_quit(struct context *ctx, char **args, size_t count)
 {
     (void)ctx;

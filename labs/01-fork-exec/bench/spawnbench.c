@@ -44,6 +44,7 @@ static void fork_exit(void)
     reap(pid);
 }
 
+/* One round: fork, exec /bin/true in the child, reap it. */
 static void fork_exec(void)
 {
     pid_t pid = fork();
@@ -56,6 +57,7 @@ static void fork_exec(void)
     reap(pid);
 }
 
+/* One round: vfork, exec /bin/true in the child, reap it. */
 static void vfork_exec(void)
 {
     /* vfork: the child borrows the parent's memory until it execs or
@@ -70,6 +72,7 @@ static void vfork_exec(void)
     reap(pid);
 }
 
+/* One round: posix_spawn /bin/true, reap it. */
 static void spawn(void)
 {
     pid_t pid;

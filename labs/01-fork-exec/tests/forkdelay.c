@@ -52,6 +52,8 @@ static void hold_parent(pid_t pid, long limit_ms)
         sleep_ms(1);
 }
 
+/* fork() for procman-forkdelay: the real fork, then a delay in the parent
+ * (or, with PROCMAN_FORKDELAY=child, in the child) that opens the race. */
 pid_t __wrap_fork(void)
 {
     const char *mode = getenv("PROCMAN_FORKDELAY");

@@ -62,9 +62,9 @@ const char *pm_expect(struct pm *pm, enum ot_stream which, const char *needle, i
     if (line != NULL)
         return line;
     OT_FAIL("expected a line with \"%s\" on procman's %s within %d ms: %s\n"
-                 "--- procman's stdout (end):\n%s\n--- procman's stderr (end):\n%s",
-                 needle, which == OT_STDOUT ? "stdout" : "stderr", timeout_ms, why,
-                 tail(ot_text(pm->session, OT_STDOUT)), tail(ot_text(pm->session, OT_STDERR)));
+            "--- procman's stdout (end):\n%s\n--- procman's stderr (end):\n%s",
+            needle, which == OT_STDOUT ? "stdout" : "stderr", timeout_ms, why,
+            tail(ot_text(pm->session, OT_STDOUT)), tail(ot_text(pm->session, OT_STDERR)));
 }
 
 /* The line of TEXT containing NEEDLE, copied into one of a few static buffers. */
@@ -97,9 +97,9 @@ const char *pm_find(struct pm *pm, enum ot_stream which, const char *needle, int
         ot_pump(pm->session, 5);
     }
     OT_FAIL("expected a line with \"%s\" on procman's %s within %d ms: %s\n"
-                 "--- procman's stdout (end):\n%s\n--- procman's stderr (end):\n%s",
-                 needle, which == OT_STDOUT ? "stdout" : "stderr", timeout_ms, why,
-                 tail(ot_text(pm->session, OT_STDOUT)), tail(ot_text(pm->session, OT_STDERR)));
+            "--- procman's stdout (end):\n%s\n--- procman's stderr (end):\n%s",
+            needle, which == OT_STDOUT ? "stdout" : "stderr", timeout_ms, why,
+            tail(ot_text(pm->session, OT_STDOUT)), tail(ot_text(pm->session, OT_STDERR)));
 }
 
 /* Remember PID as one of PM's children, to kill at pm_end. */
@@ -117,11 +117,11 @@ pid_t pm_spawn(struct pm *pm, const char *command)
     int pid = 0;
     char expected[512];
     OT_ASSERT(sscanf(line, "started %d", &pid) == 1 && pid > 0,
-          "after 'spawn %s' procman printed \"%s\", not \"started PID %s\"", command, line,
-          command);
+              "after 'spawn %s' procman printed \"%s\", not \"started PID %s\"", command, line,
+              command);
     snprintf(expected, sizeof expected, "started %d %s", pid, command);
-    OT_ASSERT(strcmp(line, expected) == 0, "after 'spawn %s' procman printed \"%s\", expected \"%s\"",
-          command, line, expected);
+    OT_ASSERT(strcmp(line, expected) == 0,
+              "after 'spawn %s' procman printed \"%s\", expected \"%s\"", command, line, expected);
     remember_child(pm, pid);
     return pid;
 }
@@ -134,7 +134,8 @@ void pm_create(struct pm *pm, int n, pid_t *pids)
                                      "'create N' prints \"started PID [worker]\" per worker");
         int pid = 0;
         OT_ASSERT(sscanf(line, "started %d [worker]", &pid) == 1 && pid > 0,
-              "after 'create %d' procman printed \"%s\", not \"started PID [worker]\"", n, line);
+                  "after 'create %d' procman printed \"%s\", not \"started PID [worker]\"", n,
+                  line);
         pids[i] = pid;
         remember_child(pm, pid);
     }
@@ -147,12 +148,12 @@ void pm_quit(struct pm *pm, int timeout_ms)
     int status = ot_wait(pm->session, timeout_ms, &timed_out);
     char how[64];
     OT_ASSERT(!timed_out,
-          "procman did not exit within %d ms of 'quit': it must SIGTERM every child, SIGKILL "
-          "what is left after --grace-ms, reap them all and exit\n--- stderr (end):\n%s",
-          timeout_ms, tail(ot_text(pm->session, OT_STDERR)));
+              "procman did not exit within %d ms of 'quit': it must SIGTERM every child, SIGKILL "
+              "what is left after --grace-ms, reap them all and exit\n--- stderr (end):\n%s",
+              timeout_ms, tail(ot_text(pm->session, OT_STDERR)));
     OT_ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-          "procman %s after 'quit', expected exit status 0\n--- stderr (end):\n%s",
-          ot_describe_status(status, how, sizeof how), tail(ot_text(pm->session, OT_STDERR)));
+              "procman %s after 'quit', expected exit status 0\n--- stderr (end):\n%s",
+              ot_describe_status(status, how, sizeof how), tail(ot_text(pm->session, OT_STDERR)));
 }
 
 void pm_end(struct pm *pm)
@@ -183,7 +184,7 @@ int64_t log_time(const char *line)
 {
     int hours, minutes, seconds, millis;
     if (sscanf(line, "%2d:%2d:%2d.%3d", &hours, &minutes, &seconds, &millis) != 4)
-        OT_FAIL(    "an event-log line does not start with HH:MM:SS.mmm: \"%s\"", line);
+        OT_FAIL("an event-log line does not start with HH:MM:SS.mmm: \"%s\"", line);
     return ((int64_t)hours * 3600 + minutes * 60 + seconds) * 1000 + millis;
 }
 
@@ -256,7 +257,7 @@ pid_t start_foreign_process(void)
             pause(); /* every signal it can block stays pending: the test can see it */
     }
     OT_ASSERT(ot_wait_until(blocks_signals, &pid, 2000),
-          "test: the foreign process did not block its signals");
+              "test: the foreign process did not block its signals");
     return pid;
 }
 

@@ -38,6 +38,7 @@ static void exit_with(long code)
     _exit((int)code);
 }
 
+/* A child body: end by signal SIGNO, without a core dump. */
 static void die_by(long signo)
 {
     struct rlimit no_core = {0, 0};
@@ -47,6 +48,7 @@ static void die_by(long signo)
     _exit(100); /* not reached for a deadly signal */
 }
 
+/* A child body: wait for signals forever. */
 static void wait_forever(long unused)
 {
     (void)unused;
@@ -72,8 +74,9 @@ static void check_description(int status, const char *expected, const char *what
     memset(buf, 'X', sizeof buf);
     const char *got = describe_status(status, buf, sizeof buf);
     OT_ASSERT(got == buf, "describe_status must return its BUF argument (%s)", what);
-    OT_ASSERT(strcmp(buf, expected) == 0, "describe_status(0x%x) for %s gave \"%s\", expected \"%s\"",
-          (unsigned)status, what, buf, expected);
+    OT_ASSERT(strcmp(buf, expected) == 0,
+              "describe_status(0x%x) for %s gave \"%s\", expected \"%s\"", (unsigned)status, what,
+              buf, expected);
 }
 
 /* The caller's mask must not keep SIGCHLD (or SIGINT/SIGTERM) blocked. */
@@ -81,10 +84,11 @@ static void check_mask_restored(const char *function)
 {
     sigset_t now;
     sigprocmask(SIG_BLOCK, NULL, &now);
-    OT_ASSERT(!sigismember(&now, SIGCHLD) && !sigismember(&now, SIGINT) && !sigismember(&now, SIGTERM),
-          "%s returned with SIGCHLD, SIGINT or SIGTERM still blocked: restore the old mask "
-          "(sigprocmask SIG_SETMASK) after table_add",
-          function);
+    OT_ASSERT(!sigismember(&now, SIGCHLD) && !sigismember(&now, SIGINT) &&
+                  !sigismember(&now, SIGTERM),
+              "%s returned with SIGCHLD, SIGINT or SIGTERM still blocked: restore the old mask "
+              "(sigprocmask SIG_SETMASK) after table_add",
+              function);
 }
 
 /* Wait for PID to be a zombie (it has ended), or fail. */
@@ -99,18 +103,18 @@ static void check_reaped(struct child_table *table, struct child *child, pid_t p
 {
     int changes = reap_children(table);
     OT_ASSERT(changes >= 1, "reap_children returned %d after %s (PID %d) had ended", changes, what,
-          (int)pid);
+              (int)pid);
     char how[128];
     OT_ASSERT(child->state == CHILD_ENDED,
-          "after reap_children, the slot of %s (PID %d) is not CHILD_ENDED (state %d)", what,
-          (int)pid, (int)child->state);
+              "after reap_children, the slot of %s (PID %d) is not CHILD_ENDED (state %d)", what,
+              (int)pid, (int)child->state);
     describe_status(child->status, how, sizeof how);
     OT_ASSERT(strcmp(how, expected) == 0,
-          "reap_children recorded status 0x%x (\"%s\") for %s, expected \"%s\"",
-          (unsigned)child->status, how, what, expected);
+              "reap_children recorded status 0x%x (\"%s\") for %s, expected \"%s\"",
+              (unsigned)child->status, how, what, expected);
     OT_ASSERT(ot_proc_state(pid) == 0,
-          "%s (PID %d) is still a zombie after reap_children: waitpid must reap it", what,
-          (int)pid);
+              "%s (PID %d) is still a zombie after reap_children: waitpid must reap it", what,
+              (int)pid);
 }
 
 /* Signals a test child may be killed by, named as signal_name names them. */
@@ -177,21 +181,21 @@ void test_start_command_runs(void)
     check_mask_restored("start_command");
     struct child *child = table_find(&table, pid);
     OT_ASSERT(child != NULL && child->kind == CHILD_COMMAND,
-          "start_command returned PID %d but did not record it in the table as a "
-          "CHILD_COMMAND (table_add) before returning",
-          (int)pid);
+              "start_command returned PID %d but did not record it in the table as a "
+              "CHILD_COMMAND (table_add) before returning",
+              (int)pid);
     char command[512];
     format_command(argv, command, sizeof command);
     OT_ASSERT(strcmp(child->command, command) == 0,
-          "the table says the command is \"%s\", expected \"%s\": pass argv to table_add",
-          child->command, command);
+              "the table says the command is \"%s\", expected \"%s\": pass argv to table_add",
+              child->command, command);
 
     await_end(pid, "the child running sh -c");
     char *ran_as = ot_read_file(pid_file);
     OT_ASSERT(ran_as != NULL && strtol(ran_as, NULL, 10) == (long)pid,
-          "sh did not run as PID %d, the PID start_command returned (it wrote \"%s\"): "
-          "execvp(argv[0], argv) in the child",
-          (int)pid, ran_as ? ran_as : "(nothing)");
+              "sh did not run as PID %d, the PID start_command returned (it wrote \"%s\"): "
+              "execvp(argv[0], argv) in the child",
+              (int)pid, ran_as ? ran_as : "(nothing)");
     char expected[64];
     snprintf(expected, sizeof expected, "exited %d", code);
     check_reaped(&table, child, pid, expected, "sh -c 'exit N'");
@@ -215,9 +219,9 @@ void test_start_command_runs(void)
     check_reaped(&table, child, pid, "exited 0", "cat < IN > OUT");
     char *copied = ot_read_file(out);
     OT_ASSERT(copied != NULL && strcmp(copied, content) == 0,
-          "cat < IN > OUT left \"%.80s\" in OUT, expected \"%s\": open IN O_RDONLY and OUT "
-          "O_WRONLY|O_CREAT|O_TRUNC in the child, dup2 them onto 0 and 1",
-          copied ? copied : "(no file)", content);
+              "cat < IN > OUT left \"%.80s\" in OUT, expected \"%s\": open IN O_RDONLY and OUT "
+              "O_WRONLY|O_CREAT|O_TRUNC in the child, dup2 them onto 0 and 1",
+              copied ? copied : "(no file)", content);
     free(copied);
     free(ran_as);
     free(pid_file);
@@ -264,36 +268,37 @@ void test_start_command_background(void)
     char *sleep_argv[] = {"sleep", "30", NULL};
 
     pid_t bg = start_command(&table, sleep_argv, NULL, NULL, true);
-    OT_ASSERT(bg > 0, "start_command(sleep 30, background) returned %d (%s)", (int)bg, strerror(errno));
+    OT_ASSERT(bg > 0, "start_command(sleep 30, background) returned %d (%s)", (int)bg,
+              strerror(errno));
     check_mask_restored("start_command");
     struct child *bg_child = table_find(&table, bg);
     OT_ASSERT(bg_child != NULL && bg_child->background,
-          "start_command did not record the background child with background = true");
+              "start_command did not record the background child with background = true");
     pid_t fg = start_command(&table, sleep_argv, NULL, NULL, false);
     OT_ASSERT(fg > 0, "start_command(sleep 30) returned %d (%s)", (int)fg, strerror(errno));
     struct child *fg_child = table_find(&table, fg);
     OT_ASSERT(fg_child != NULL, "start_command did not record the foreground child");
 
     OT_ASSERT(ot_wait_until(leads_own_group, &bg, 1000),
-          "the background child %d is in process group %ld, not in a group of its own: "
-          "setpgid(0, 0) in the child (and setpgid(pid, pid) in the parent)",
-          (int)bg, proc_stat_field(bg, 5));
+              "the background child %d is in process group %ld, not in a group of its own: "
+              "setpgid(0, 0) in the child (and setpgid(pid, pid) in the parent)",
+              (int)bg, proc_stat_field(bg, 5));
     OT_ASSERT(ot_wait_until(reads_dev_null, &bg, 1000),
-          "the background child's stdin is not /dev/null: a background child must not "
-          "read procman's commands");
+              "the background child's stdin is not /dev/null: a background child must not "
+              "read procman's commands");
     OT_ASSERT(ot_wait_until(runs_sleep, &fg, 1000) && ot_wait_until(runs_sleep, &bg, 1000),
-          "the children did not exec sleep within 1 s");
+              "the children did not exec sleep within 1 s");
     OT_ASSERT(proc_stat_field(fg, 5) == getpgrp(),
-          "the foreground child is in process group %ld, not in procman's (%d): only "
-          "background children get a group of their own",
-          proc_stat_field(fg, 5), (int)getpgrp());
+              "the foreground child is in process group %ld, not in procman's (%d): only "
+              "background children get a group of their own",
+              proc_stat_field(fg, 5), (int)getpgrp());
     pid_t both[] = {bg, fg};
     for (int i = 0; i < 2; i++) {
         unsigned long long blocked = proc_status_mask(both[i], "SigBlk");
         OT_ASSERT(blocked == 0,
-              "sleep (PID %d) started with signals blocked (SigBlk %llx): restore the "
-              "old signal mask in the child before exec",
-              (int)both[i], blocked);
+                  "sleep (PID %d) started with signals blocked (SigBlk %llx): restore the "
+                  "old signal mask in the child before exec",
+                  (int)both[i], blocked);
     }
 
     kill(bg, SIGKILL);
@@ -302,7 +307,7 @@ void test_start_command_background(void)
     await_end(fg, "the foreground sleep");
     reap_children(&table);
     OT_ASSERT(bg_child->state == CHILD_ENDED && fg_child->state == CHILD_ENDED,
-          "reap_children did not record the end of both children");
+              "reap_children did not record the end of both children");
     table_destroy(&table);
 }
 
@@ -330,30 +335,30 @@ void test_exec_failure_exits_127(void)
     close(err_fd);
 
     OT_ASSERT(pid > 0,
-          "start_command(%s) returned %d: the fork worked, so it must return the "
-          "child's PID; the exec fails in the child",
-          name, (int)pid);
+              "start_command(%s) returned %d: the fork worked, so it must return the "
+              "child's PID; the exec fails in the child",
+              name, (int)pid);
     struct child *child = table_find(&table, pid);
     OT_ASSERT(child != NULL, "start_command did not record the child in the table");
     await_end(pid, "the child whose exec failed");
     int changes = reap_children(&table);
     OT_ASSERT(changes >= 1 && child->state == CHILD_ENDED,
-          "reap_children did not reap the child whose exec failed");
+              "reap_children did not reap the child whose exec failed");
     int status = child->status;
     OT_ASSERT(!(WIFEXITED(status) && WEXITSTATUS(status) == 99),
-          "start_command returned in the child after execvp failed: the child went on as a "
-          "second copy of the caller. End it with exit_child_errno(127, ...) or _exit(127)");
+              "start_command returned in the child after execvp failed: the child went on as a "
+              "second copy of the caller. End it with exit_child_errno(127, ...) or _exit(127)");
     char how[128];
     describe_status(status, how, sizeof how);
     OT_ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 127,
-          "the child whose exec failed %s, expected \"exited 127\"", how);
+              "the child whose exec failed %s, expected \"exited 127\"", how);
     char *said = ot_read_file(err_file);
     char expected[256];
     snprintf(expected, sizeof expected, "cannot exec '%s'", name);
     OT_ASSERT(said != NULL && strstr(said, expected) != NULL,
-          "the child whose exec failed printed \"%s\" on stderr, expected a line with "
-          "\"%s\"",
-          said ? said : "", expected);
+              "the child whose exec failed printed \"%s\" on stderr, expected a line with "
+              "\"%s\"",
+              said ? said : "", expected);
     free(said);
     free(name);
     free(err_file);
@@ -371,15 +376,15 @@ void test_start_worker(void)
     check_mask_restored("start_worker");
     struct child *child = table_find(&table, pid);
     OT_ASSERT(child != NULL && child->kind == CHILD_WORKER,
-          "start_worker did not record the worker (CHILD_WORKER) before returning");
+              "start_worker did not record the worker (CHILD_WORKER) before returning");
     OT_ASSERT(ot_wait_until(leads_own_group, &pid, 1000) || ot_proc_state(pid) == 'Z',
-          "the worker %d is not in a process group of its own (setpgid)", (int)pid);
+              "the worker %d is not in a process group of its own (setpgid)", (int)pid);
     await_end(pid, "the worker");
     int64_t lived = now_ms() - started;
     OT_ASSERT(lived >= lifetime - 2,
-          "the worker ended after %lld ms, before its lifetime of %d ms: it must run "
-          "worker_main(lifetime_ms)",
-          (long long)lived, lifetime);
+              "the worker ended after %lld ms, before its lifetime of %d ms: it must run "
+              "worker_main(lifetime_ms)",
+              (long long)lived, lifetime);
     char expected[64];
     snprintf(expected, sizeof expected, "exited %d", (int)(pid % 100));
     check_reaped(&table, child, pid, expected,
@@ -400,12 +405,12 @@ void test_reap_does_not_block(void)
     pid_t other = start_command(&table, true_argv, NULL, NULL, false);
     pid_t slow = start_worker(&table, 700);
     OT_ASSERT(quick > 0 && other > 0 && slow > 0, "start_command/start_worker failed: %s",
-          strerror(errno));
+              strerror(errno));
     struct child *quick_child = table_find(&table, quick);
     struct child *other_child = table_find(&table, other);
     struct child *slow_child = table_find(&table, slow);
     OT_ASSERT(quick_child != NULL && other_child != NULL && slow_child != NULL,
-          "the children were not recorded");
+              "the children were not recorded");
     /* Both end before one reap_children: as when two SIGCHLDs merge into one. */
     await_end(quick, "sh -c 'exit N'");
     await_end(other, "true");
@@ -414,45 +419,45 @@ void test_reap_does_not_block(void)
     int changes = reap_children(&table);
     int64_t took = now_ms() - t0;
     OT_ASSERT(took < 300,
-          "reap_children took %lld ms while another child was still running: it runs in "
-          "the SIGCHLD handler and must never wait; use waitpid(-1, &status, WNOHANG | ...)",
-          (long long)took);
+              "reap_children took %lld ms while another child was still running: it runs in "
+              "the SIGCHLD handler and must never wait; use waitpid(-1, &status, WNOHANG | ...)",
+              (long long)took);
     OT_ASSERT(changes == 2,
-          "reap_children returned %d, expected 2: two children had ended. Signals of one "
-          "kind do not queue: one SIGCHLD may stand for several ends, so loop on waitpid "
-          "until it returns 0",
-          changes);
+              "reap_children returned %d, expected 2: two children had ended. Signals of one "
+              "kind do not queue: one SIGCHLD may stand for several ends, so loop on waitpid "
+              "until it returns 0",
+              changes);
     OT_ASSERT(other_child->state == CHILD_ENDED && ot_proc_state(other) == 0,
-          "reap_children reaped only one of the two children that had ended");
+              "reap_children reaped only one of the two children that had ended");
     char expected[64], how[128];
     snprintf(expected, sizeof expected, "exited %d", code);
     OT_ASSERT(quick_child->state == CHILD_ENDED &&
-              strcmp(describe_status(quick_child->status, how, sizeof how), expected) == 0,
-          "after reap_children the ended child's slot has state %d, status \"%s\"; "
-          "expected CHILD_ENDED, \"%s\"",
-          (int)quick_child->state, how, expected);
+                  strcmp(describe_status(quick_child->status, how, sizeof how), expected) == 0,
+              "after reap_children the ended child's slot has state %d, status \"%s\"; "
+              "expected CHILD_ENDED, \"%s\"",
+              (int)quick_child->state, how, expected);
     OT_ASSERT(quick_child->ended_ms >= t0 - 1000 && quick_child->ended_ms <= now_ms(),
-          "reap_children did not set ended_ms = now_ms() for the ended child");
+              "reap_children did not set ended_ms = now_ms() for the ended child");
     OT_ASSERT(slow_child->state == CHILD_RUNNING,
-          "reap_children changed the state of a child that is still running");
+              "reap_children changed the state of a child that is still running");
     OT_ASSERT(ot_proc_state(quick) == 0, "the ended child is still a zombie after reap_children");
     const struct child_event *first = &table.events[table.first_event];
     const struct child_event *second = &table.events[(table.first_event + 1) % EVENT_RING_SIZE];
     const struct child_event *event = first->pid == quick ? first : second;
-    OT_ASSERT(table.event_count == 2 && event->pid == quick && event->status == quick_child->status &&
-              event->child == quick_child,
-          "reap_children must queue one event (table_push_event) per ended child with its "
-          "PID, status and slot; found %d events",
-          (int)table.event_count);
+    OT_ASSERT(table.event_count == 2 && event->pid == quick &&
+                  event->status == quick_child->status && event->child == quick_child,
+              "reap_children must queue one event (table_push_event) per ended child with its "
+              "PID, status and slot; found %d events",
+              (int)table.event_count);
 
     await_end(slow, "the worker");
     snprintf(expected, sizeof expected, "exited %d", (int)(slow % 100));
     check_reaped(&table, slow_child, slow, expected, "the worker");
     changes = reap_children(&table);
     OT_ASSERT(changes == 0,
-          "reap_children with no children left returned %d (errno %s), expected 0: ECHILD "
-          "just means there is nothing to reap",
-          changes, strerror(errno));
+              "reap_children with no children left returned %d (errno %s), expected 0: ECHILD "
+              "just means there is nothing to reap",
+              changes, strerror(errno));
     table_destroy(&table);
 }
 
@@ -483,23 +488,23 @@ void test_reap_stop_continue(void)
     kill(pid, SIGSTOP);
     struct reap_goal goal = {&table, child, CHILD_STOPPED};
     OT_ASSERT(ot_wait_until(reaped_to, &goal, 1000),
-          "after SIGSTOP the child's slot is in state %d, not CHILD_STOPPED: reap_children "
-          "must ask waitpid for stops (WUNTRACED)",
-          (int)child->state);
+              "after SIGSTOP the child's slot is in state %d, not CHILD_STOPPED: reap_children "
+              "must ask waitpid for stops (WUNTRACED)",
+              (int)child->state);
     kill(pid, SIGCONT);
     goal.state = CHILD_RUNNING;
     OT_ASSERT(ot_wait_until(reaped_to, &goal, 1000),
-          "after SIGCONT the child's slot is in state %d, not CHILD_RUNNING: reap_children "
-          "must ask waitpid for continues (WCONTINUED)",
-          (int)child->state);
+              "after SIGCONT the child's slot is in state %d, not CHILD_RUNNING: reap_children "
+              "must ask waitpid for continues (WCONTINUED)",
+              (int)child->state);
     OT_ASSERT(table.event_count == 2, "expected 2 events (stop, continue), found %d",
-          (int)table.event_count);
+              (int)table.event_count);
     const struct child_event *stop = &table.events[table.first_event];
     const struct child_event *cont = &table.events[(table.first_event + 1) % EVENT_RING_SIZE];
     OT_ASSERT(stop->pid == pid && WIFSTOPPED(stop->status) && WSTOPSIG(stop->status) == SIGSTOP,
-          "the first event is not the stop by SIGSTOP (status 0x%x)", (unsigned)stop->status);
+              "the first event is not the stop by SIGSTOP (status 0x%x)", (unsigned)stop->status);
     OT_ASSERT(cont->pid == pid && WIFCONTINUED(cont->status),
-          "the second event is not the continue (status 0x%x)", (unsigned)cont->status);
+              "the second event is not the continue (status 0x%x)", (unsigned)cont->status);
 
     kill(pid, SIGKILL);
     await_end(pid, "the worker");
@@ -534,18 +539,19 @@ void test_signal_child_refuses_foreign(void)
         int r = signal_child(&table, refused[i].pid, refused[i].signo);
         int e = errno;
         OT_ASSERT(r == -1 && e == ESRCH,
-              "signal_child(%d, %s) for %s returned %d (errno %s), expected -1 with ESRCH",
-              (int)refused[i].pid, signal_name(refused[i].signo), refused[i].what, r, strerror(e));
+                  "signal_child(%d, %s) for %s returned %d (errno %s), expected -1 with ESRCH",
+                  (int)refused[i].pid, signal_name(refused[i].signo), refused[i].what, r,
+                  strerror(e));
     }
     unsigned long long pending =
         proc_status_mask(foreign, "ShdPnd") | proc_status_mask(foreign, "SigPnd");
     OT_ASSERT(pending == 0 && ot_proc_state(foreign) != 'T',
-          "signal_child refused the foreign process but signalled it anyway (pending mask "
-          "%llx, state %c): check the table before kill()",
-          pending, ot_proc_state(foreign));
+              "signal_child refused the foreign process but signalled it anyway (pending mask "
+              "%llx, state %c): check the table before kill()",
+              pending, ot_proc_state(foreign));
 
     OT_ASSERT(signal_child(&table, ours, SIGUSR1) == 0,
-          "signal_child(a running child, SIGUSR1) failed: %s", strerror(errno));
+              "signal_child(a running child, SIGUSR1) failed: %s", strerror(errno));
     struct child *child = table_find(&table, ours);
     await_end(ours, "the worker sent SIGUSR1");
     check_reaped(&table, child, ours, "killed by SIGUSR1", "the worker sent SIGUSR1");
@@ -570,7 +576,7 @@ void test_terminate_escalates(void)
     static struct child_table table;
     make_table(&table, 8);
     OT_ASSERT(install_sigchld_handler(&table) == 0, "install_sigchld_handler failed: %s",
-          strerror(errno));
+              strerror(errno));
     int grace = (int)ot_random(150, 300);
 
     char *sleeper[] = {"sleep", "30", NULL};
@@ -588,7 +594,7 @@ void test_terminate_escalates(void)
     OT_ASSERT(ot_wait_until(file_exists, ready, 2000), "sh did not start");
     kill(c, SIGSTOP);
     OT_ASSERT(ot_wait_until(recorded_stopped, cc, 1000),
-          "the SIGCHLD handler did not record the worker as stopped after SIGSTOP");
+              "the SIGCHLD handler did not record the worker as stopped after SIGSTOP");
 
     int64_t t0 = now_ms();
     int killed = terminate_children(&table, grace);
@@ -609,20 +615,20 @@ void test_terminate_escalates(void)
     for (size_t i = 0; i < 3; i++) {
         const struct child *child = ends[i].child;
         OT_ASSERT(child->state == CHILD_ENDED,
-              "after terminate_children, %s (PID %d) has not ended and been reaped", ends[i].what,
-              (int)child->pid);
+                  "after terminate_children, %s (PID %d) has not ended and been reaped",
+                  ends[i].what, (int)child->pid);
         describe_status(child->status, how, sizeof how);
         OT_ASSERT(strcmp(how, ends[i].expected) == 0, "%s %s, expected \"%s\"", ends[i].what, how,
-              ends[i].expected);
+                  ends[i].expected);
     }
     OT_ASSERT(killed == 1,
-          "terminate_children returned %d, expected 1 (only the child that "
-          "ignores SIGTERM needed SIGKILL)",
-          killed);
+              "terminate_children returned %d, expected 1 (only the child that "
+              "ignores SIGTERM needed SIGKILL)",
+              killed);
     OT_ASSERT(took >= grace - 2 && took < grace + 1500,
-          "terminate_children took %lld ms with a grace period of %d ms: SIGKILL only after "
-          "the grace period, and at once then",
-          (long long)took, grace);
+              "terminate_children took %lld ms with a grace period of %d ms: SIGKILL only after "
+              "the grace period, and at once then",
+              (long long)took, grace);
     OT_ASSERT(ot_zombie_children(getpid()) == 0, "zombies are left after terminate_children");
     free(ready);
     table_destroy(&table);

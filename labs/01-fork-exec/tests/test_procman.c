@@ -94,7 +94,7 @@ void test_run_and_spawn(void)
     OT_ASSERT(sscanf(line, "ended %d", &pid) == 1, "'run' printed \"%s\"", line);
     snprintf(expected, sizeof expected, "ended %d sh st.sh: exited %d", pid, code);
     OT_ASSERT(strcmp(line, expected) == 0, "'run sh st.sh' printed \"%s\", expected \"%s\"", line,
-          expected);
+              expected);
     char needle[256];
     snprintf(needle, sizeof needle, "start %d sh st.sh", pid);
     pm_find(pm, OT_STDERR, needle, 1000, "every start is logged: \"start PID COMMAND\"");
@@ -116,8 +116,8 @@ void test_run_and_spawn(void)
 
     pid_t sleeper = pm_spawn(pm, "sleep 30");
     OT_ASSERT(proc_stat_field(sleeper, 4) == pm->pid,
-          "the process %d that 'spawn' reported is not a child of procman (its parent is %ld)",
-          (int)sleeper, proc_stat_field(sleeper, 4));
+              "the process %d that 'spawn' reported is not a child of procman (its parent is %ld)",
+              (int)sleeper, proc_stat_field(sleeper, 4));
     pm_send(pm, "kill %d", (int)sleeper);
     expect_exit(pm, sleeper, "sleep 30", "killed by SIGTERM", 2000,
                 "'kill PID' sends SIGTERM; the end is logged as \"killed by SIGTERM\"");
@@ -146,9 +146,9 @@ void test_exit_logged_without_input(void)
         "reaps it and wakes the event loop (table_wake)");
     int64_t late = log_time_diff(started, log_time(line)) - lifetime;
     OT_ASSERT(late <= 50,
-          "the worker's exit was logged %lld ms after it ended (start logged at %lld, "
-          "lifetime %d ms, exit logged at %lld): it must be logged within 50 ms",
-          (long long)late, (long long)started, lifetime, (long long)log_time(line));
+              "the worker's exit was logged %lld ms after it ended (start logged at %lld, "
+              "lifetime %d ms, exit logged at %lld): it must be logged within 50 ms",
+              (long long)late, (long long)started, lifetime, (long long)log_time(line));
     pm_quit(pm, 3000);
     pm_end(pm);
 }
@@ -191,20 +191,20 @@ void test_no_zombie_after_exit(void)
     struct zombie_watch watch = {.pid = worker, .first_seen = 0, .last_seen = 0};
     bool gone = ot_wait_until(zombie_gone, &watch, 2000);
     OT_ASSERT(gone,
-          "the worker %d still exists (state %c) long after its lifetime: the SIGCHLD "
-          "handler must reap every child that ends (waitpid)",
-          (int)worker, ot_proc_state(worker));
+              "the worker %d still exists (state %c) long after its lifetime: the SIGCHLD "
+              "handler must reap every child that ends (waitpid)",
+              (int)worker, ot_proc_state(worker));
     int64_t zombie_ms = watch.last_seen - watch.first_seen;
     OT_ASSERT(zombie_ms <= 50, "the worker stayed a zombie for %lld ms: reap within 50 ms",
-          (long long)zombie_ms);
+              (long long)zombie_ms);
     size_t zombies = ot_zombie_children(pm->pid);
     OT_ASSERT(zombies == 0,
-          "procman has %zu zombie children: every child that ends must be "
-          "reaped by the SIGCHLD handler",
-          zombies);
+              "procman has %zu zombie children: every child that ends must be "
+              "reaped by the SIGCHLD handler",
+              zombies);
     for (int i = 0; i < n; i++)
-        OT_ASSERT(ot_proc_state(quick[i]) == 0, "'true' (PID %d) still exists, state %c", (int)quick[i],
-              ot_proc_state(quick[i]));
+        OT_ASSERT(ot_proc_state(quick[i]) == 0, "'true' (PID %d) still exists, state %c",
+                  (int)quick[i], ot_proc_state(quick[i]));
     pm_quit(pm, 3000);
     pm_end(pm);
 }
@@ -224,9 +224,9 @@ void test_no_zombie_after_quit(void)
                     "at quit every child gets SIGTERM and its end is logged");
         char state = ot_proc_state(pids[i]);
         OT_ASSERT(state == 0,
-              "after quit, child %d (%s) still exists in state %c: procman must end and "
-              "reap (waitpid) every child before it exits",
-              (int)pids[i], commands[i], state);
+                  "after quit, child %d (%s) still exists in state %c: procman must end and "
+                  "reap (waitpid) every child before it exits",
+                  (int)pids[i], commands[i], state);
     }
     pm_expect(pm, OT_STDOUT, "summary: 4 started, 4 reaped, 4 running at quit, 0 needed SIGKILL", 0,
               "the summary line at quit");
@@ -263,9 +263,9 @@ void test_exec_failure_no_duplicate(void)
     size_t lists = count_occurrences(out, "PID STATE"),
            summaries = count_occurrences(out, "summary:");
     OT_ASSERT(lists == 1 && summaries == 1,
-          "'list' was answered %zu times and quit %zu times: after a failed exec the child "
-          "went on as a second procman reading the same commands. It must _exit(127).",
-          lists, summaries);
+              "'list' was answered %zu times and quit %zu times: after a failed exec the child "
+              "went on as a second procman reading the same commands. It must _exit(127).",
+              lists, summaries);
     free(name);
     free(other);
     pm_end(pm);
@@ -292,10 +292,10 @@ void test_output_not_duplicated(void)
         snprintf(line, sizeof line, "started %d [worker]\n", (int)workers[i]);
         size_t times = count_occurrences(out, line);
         OT_ASSERT(times == 1,
-              "\"started %d [worker]\" is %zu times on stdout: a worker that ends with "
-              "exit() flushes its copy of procman's stdio buffer, printing procman's "
-              "lines again. End a forked child with _exit().",
-              (int)workers[i], times);
+                  "\"started %d [worker]\" is %zu times on stdout: a worker that ends with "
+                  "exit() flushes its copy of procman's stdio buffer, printing procman's "
+                  "lines again. End a forked child with _exit().",
+                  (int)workers[i], times);
     }
     char echoed[64];
     snprintf(echoed, sizeof echoed, "\n%s\n", word);
@@ -327,9 +327,9 @@ void test_redirections(void)
     for (int i = 0; i < 2; i++) {
         char *got = ot_read_file(files[i]);
         OT_ASSERT(got != NULL && strcmp(got, content) == 0,
-              "%s holds \"%.60s\", expected a copy of in.txt (\"%.60s\"); '> FILE' must "
-              "create or truncate FILE (O_CREAT | O_TRUNC) and dup2 it onto stdout",
-              files[i], got ? got : "(no file)", content);
+                  "%s holds \"%.60s\", expected a copy of in.txt (\"%.60s\"); '> FILE' must "
+                  "create or truncate FILE (O_CREAT | O_TRUNC) and dup2 it onto stdout",
+                  files[i], got ? got : "(no file)", content);
         free(got);
     }
 
@@ -353,9 +353,9 @@ void test_redirections(void)
     pm_expect(pm, OT_STDOUT, "PID STATE", 2000, "'list' answers");
     int fds_after = open_descriptors(pm->pid);
     OT_ASSERT(fds_after == fds_before,
-          "procman had %d open descriptors before the redirections and %d after: open the "
-          "files in the child, after fork, not in procman",
-          fds_before, fds_after);
+              "procman had %d open descriptors before the redirections and %d after: open the "
+              "files in the child, after fork, not in procman",
+              fds_before, fds_after);
     pm_quit(pm, 3000);
     free(missing);
     pm_end(pm);
@@ -375,11 +375,12 @@ void test_wait_and_list(void)
     snprintf(expected, sizeof expected, "ended %d sh slow.sh: exited %d", (int)first, code);
     const char *line = pm_expect(pm, OT_STDOUT, "ended ", 2000,
                                  "'wait PID' prints \"ended PID COMMAND: HOW\" once it has ended");
-    OT_ASSERT(strcmp(line, expected) == 0, "'wait' printed \"%s\", expected \"%s\"", line, expected);
+    OT_ASSERT(strcmp(line, expected) == 0, "'wait' printed \"%s\", expected \"%s\"", line,
+              expected);
     char needle[128];
     snprintf(needle, sizeof needle, "exit %d ", (int)first);
     OT_ASSERT(strstr(ot_text(pm->session, OT_STDERR), needle) != NULL,
-          "'wait' came back before the child's exit was logged");
+              "'wait' came back before the child's exit was logged");
 
     pid_t second = pm_spawn(pm, "sh slow.sh");
     pid_t worker;
@@ -388,7 +389,7 @@ void test_wait_and_list(void)
     pm_expect(pm, OT_STDOUT, "ended ", 2000, "'wait' reports each child that was running");
     pm_expect(pm, OT_STDOUT, "ended ", 2000, "'wait' reports each child that was running");
     OT_ASSERT(ot_proc_state(second) == 0 && ot_proc_state(worker) == 0,
-          "'wait' came back before every child had ended and been reaped");
+              "'wait' came back before every child had ended and been reaped");
 
     pm_send(pm, "wait 1");
     pm_find(pm, OT_STDERR, "not a child", 1000, "'wait PID' for a PID that is not a child");
@@ -400,11 +401,11 @@ void test_wait_and_list(void)
     snprintf(state, sizeof state, "exited %d", (int)(worker % 100));
     line = list_row(pm, worker);
     OT_ASSERT(row_shows(line, state) && strstr(line, "[worker]") != NULL,
-          "'list' shows \"%s\" for a worker that %s", line, state);
+              "'list' shows \"%s\" for a worker that %s", line, state);
     pid_t sleeper = pm_spawn(pm, "sleep 30");
     line = list_row(pm, sleeper);
     OT_ASSERT(row_shows(line, "running") && strstr(line, "sleep 30") != NULL,
-          "'list' shows \"%s\" for a running sleep 30", line);
+              "'list' shows \"%s\" for a running sleep 30", line);
     pm_quit(pm, 3000);
     pm_end(pm);
 }
@@ -436,7 +437,7 @@ void test_kill_stop_cont(void)
     snprintf(needle, sizeof needle, "stop %d sleep 30: stopped by SIGSTOP", (int)pid);
     pm_find(pm, OT_STDERR, needle, 2000, "'stop' sends SIGSTOP; the stop is logged");
     OT_ASSERT(ot_proc_state(pid) == 'T', "after 'stop' the child is in state %c, not T",
-          ot_proc_state(pid));
+              ot_proc_state(pid));
     const char *row = list_row(pm, pid);
     OT_ASSERT(row_shows(row, "stopped"), "'list' shows \"%s\" for a stopped child", row);
 
@@ -488,9 +489,9 @@ void test_refuse_foreign_pid(void)
         proc_status_mask(foreign, "ShdPnd") | proc_status_mask(foreign, "SigPnd");
     char state = ot_proc_state(foreign);
     OT_ASSERT(pending == 0 && state != 'T' && state != 0,
-          "procman refused the foreign process %d but signalled it anyway (pending signals "
-          "%llx, state %c): look the PID up in the table before kill()",
-          (int)foreign, pending, state);
+              "procman refused the foreign process %d but signalled it anyway (pending signals "
+              "%llx, state %c): look the PID up in the table before kill()",
+              (int)foreign, pending, state);
     const char *row = list_row(pm, ours);
     OT_ASSERT(row_shows(row, "running"), "procman's own child: \"%s\"", row);
     pm_quit(pm, 3000);
@@ -517,8 +518,8 @@ void test_quit_escalates_to_sigkill(void)
     snprintf(needle, sizeof needle, "kill %d sh stubborn.sh: SIGKILL", (int)stubborn);
     int64_t kill9 = log_time(pm_find(pm, OT_STDERR, needle, 0, "SIGKILL is logged"));
     OT_ASSERT(log_time_diff(term, kill9) >= grace - 2,
-          "SIGKILL came %lld ms after SIGTERM; --grace-ms was %d",
-          (long long)log_time_diff(term, kill9), grace);
+              "SIGKILL came %lld ms after SIGTERM; --grace-ms was %d",
+              (long long)log_time_diff(term, kill9), grace);
     pm_expect(pm, OT_STDOUT, "summary: 2 started, 2 reaped, 2 running at quit, 1 needed SIGKILL", 0,
               "the summary counts the child that needed SIGKILL");
     OT_ASSERT(ot_proc_state(stubborn) == 0, "the child that ignores SIGTERM is still there");
@@ -533,8 +534,8 @@ void test_ctrl_c_and_sigterm(void)
     pid_t worker;
     pm_create(pm, 1, &worker);
     OT_ASSERT(ot_wait_until(leads_own_group, &background, 1000) &&
-              ot_wait_until(leads_own_group, &worker, 1000),
-          "a background child must be in a process group of its own (setpgid)");
+                  ot_wait_until(leads_own_group, &worker, 1000),
+              "a background child must be in a process group of its own (setpgid)");
     pm_send(pm, "run sleep 29");
     pid_t kids[8], foreground = 0;
     for (int64_t end = now_ms() + 2000; foreground == 0 && now_ms() < end; sleep_ms(1)) {
@@ -545,15 +546,15 @@ void test_ctrl_c_and_sigterm(void)
     }
     OT_ASSERT(foreground != 0, "'run sleep 29' did not start a child");
     OT_ASSERT(proc_stat_field(foreground, 5) == pm->pid,
-          "the foreground child is in process group %ld, not procman's (%d)",
-          proc_stat_field(foreground, 5), (int)pm->pid);
+              "the foreground child is in process group %ld, not procman's (%d)",
+              proc_stat_field(foreground, 5), (int)pm->pid);
 
     /* Ctrl-C at a terminal: SIGINT to the foreground process group. */
     kill(-pm->pid, SIGINT);
     bool timed_out = false;
     int status = ot_wait(pm->session, 3000, &timed_out);
     OT_ASSERT(!timed_out && WIFEXITED(status) && WEXITSTATUS(status) == 0,
-          "after Ctrl-C procman must shut down as 'quit' does and exit 0");
+              "after Ctrl-C procman must shut down as 'quit' does and exit 0");
     pm_find(pm, OT_STDERR, "procman got SIGINT", 0, "the shutdown is logged");
     expect_exit(pm, foreground, "sleep 29", "killed by SIGINT", 0,
                 "the foreground child shares procman's group: Ctrl-C reaches it");
@@ -570,7 +571,7 @@ void test_ctrl_c_and_sigterm(void)
     kill(pm->pid, SIGTERM);
     status = ot_wait(pm->session, 3000, &timed_out);
     OT_ASSERT(!timed_out && WIFEXITED(status) && WEXITSTATUS(status) == 0,
-          "after SIGTERM procman must shut down as 'quit' does and exit 0");
+              "after SIGTERM procman must shut down as 'quit' does and exit 0");
     expect_exit(pm, sleeper, "sleep 30", "killed by SIGTERM", 0,
                 "SIGTERM to procman ends its children");
     pm_expect(pm, OT_STDOUT, "summary: 1 started, 1 reaped", 0, "the summary line");
@@ -591,7 +592,7 @@ void test_race_forkdelay(void)
         quick[i] = pm_spawn(pm, "true");
     for (int i = 0; i < n; i++) {
         OT_ASSERT(strstr(ot_text(pm->session, OT_STDERR), "(unknown child)") == NULL,
-              "%s\n--- stderr:\n%s", why, ot_text(pm->session, OT_STDERR));
+                  "%s\n--- stderr:\n%s", why, ot_text(pm->session, OT_STDERR));
         expect_exit(pm, quick[i], "true", "exited 0", 2000, why);
     }
     pid_t workers[2];
@@ -682,11 +683,11 @@ void test_options(void)
         struct ot_result r;
         ot_run(argv, NULL, 2000, &r);
         OT_ASSERT(ot_exit_status(&r) == 2 && strstr(r.err, bad[i][2]) != NULL &&
-                  strstr(r.err, "Try 'procman --help'.") != NULL &&
-                  count_occurrences(r.err, "\n") == 2 && r.out_len == 0,
-              "procman %s %s: expected exit status 2, nothing on stdout, and on stderr one "
-              "line naming %s plus \"Try 'procman --help'.\"; got status %d, stderr:\n%s",
-              bad[i][0], bad[i][1] ? bad[i][1] : "", bad[i][2], ot_exit_status(&r), r.err);
+                      strstr(r.err, "Try 'procman --help'.") != NULL &&
+                      count_occurrences(r.err, "\n") == 2 && r.out_len == 0,
+                  "procman %s %s: expected exit status 2, nothing on stdout, and on stderr one "
+                  "line naming %s plus \"Try 'procman --help'.\"; got status %d, stderr:\n%s",
+                  bad[i][0], bad[i][1] ? bad[i][1] : "", bad[i][2], ot_exit_status(&r), r.err);
         ot_result_free(&r);
     }
 
@@ -697,14 +698,14 @@ void test_options(void)
         "--script", "--log", "--max-children", "--grace-ms", "--child-lifetime-ms", "--quiet"};
     for (size_t i = 0; i < sizeof options / sizeof options[0]; i++)
         OT_ASSERT(ot_exit_status(&h) == 0 && strstr(h.out, options[i]) != NULL,
-              "procman --help must exit 0 and document %s", options[i]);
+                  "procman --help must exit 0 and document %s", options[i]);
     ot_result_free(&h);
 
     const char *no_script[] = {program, "--script", "no-such-script.txt", NULL};
     ot_run(no_script, NULL, 2000, &h);
     OT_ASSERT(ot_exit_status(&h) == 1 && strstr(h.err, "no-such-script.txt") != NULL,
-          "procman --script with a missing file must say so and exit 1; got status %d:\n%s",
-          ot_exit_status(&h), h.err);
+              "procman --script with a missing file must say so and exit 1; got status %d:\n%s",
+              ot_exit_status(&h), h.err);
     ot_result_free(&h);
 
     /* Good options are honoured. */
@@ -714,11 +715,11 @@ void test_options(void)
     struct ot_result r;
     ot_run(argv, NULL, 3000, &r);
     OT_ASSERT(ot_exit_status(&r) == 0 && count_occurrences(r.out, "started ") == 1 &&
-              strstr(r.err, "too many children") != NULL,
-          "with --script FILE --max-children 1, the first spawn must start and the second "
-          "be refused, then procman must exit 0 at the end of the script; got status %d,\n"
-          "stdout:\n%s\nstderr:\n%s",
-          ot_exit_status(&r), r.out, r.err);
+                  strstr(r.err, "too many children") != NULL,
+              "with --script FILE --max-children 1, the first spawn must start and the second "
+              "be refused, then procman must exit 0 at the end of the script; got status %d,\n"
+              "stdout:\n%s\nstderr:\n%s",
+              ot_exit_status(&r), r.out, r.err);
     int pid = 0;
     sscanf(strstr(r.out, "started ") + strlen("started "), "%d", &pid);
     ot_result_free(&r);
@@ -726,9 +727,9 @@ void test_options(void)
     char needle[128];
     snprintf(needle, sizeof needle, "exit %d sleep 30: killed by SIGTERM", pid);
     OT_ASSERT(log != NULL && strstr(log, needle) != NULL && strstr(log, " start ") == NULL &&
-              strstr(log, " kill ") == NULL,
-          "--log FILE --quiet: FILE must hold the exit lines (\"%s\") and no start or kill "
-          "lines; it holds:\n%s",
-          needle, log ? log : "(no file)");
+                  strstr(log, " kill ") == NULL,
+              "--log FILE --quiet: FILE must hold the exit lines (\"%s\") and no start or kill "
+              "lines; it holds:\n%s",
+              needle, log ? log : "(no file)");
     free(log);
 }

@@ -89,7 +89,7 @@ struct target *target_start(const char *const args[])
     free(path);
     const char *ready = ot_expect(t->session, OT_STDOUT, "ready", 3000);
     OT_ASSERT(ready != NULL, "the test program pslist-target did not start: %s",
-          ot_text(t->session, OT_STDERR));
+              ot_text(t->session, OT_STDERR));
     OT_ASSERT(parse_ready(ready, t), "pslist-target: unexpected line '%s'", ready);
     return t;
 }
@@ -142,7 +142,7 @@ void run_program(const char *path, const char *const args[], int timeout_ms,
     argv[n] = NULL;
     ot_run(argv, NULL, timeout_ms, result);
     OT_ASSERT(!result->timed_out, "%s %s did not finish within %d ms (stderr: %s)", path,
-          args[0] ? args[0] : "", timeout_ms, result->err);
+              args[0] ? args[0] : "", timeout_ms, result->err);
 }
 
 /* Run pslist with ARGS to its end. */

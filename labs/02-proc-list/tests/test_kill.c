@@ -17,8 +17,8 @@
 static char *log_line(const struct ot_result *r, const char *needle, long *stamp)
 {
     char *line = find_line(r->err, needle);
-    OT_ASSERT(line != NULL, "the event log has no line with '%s'; pslist wrote:\n%s%s", needle, r->err,
-          r->out);
+    OT_ASSERT(line != NULL, "the event log has no line with '%s'; pslist wrote:\n%s%s", needle,
+              r->err, r->out);
     *stamp = stamp_ms(line);
     OT_ASSERT(*stamp >= 0, "event log lines start with HH:MM:SS.mmm; got '%s'", line);
     return line;
@@ -36,9 +36,9 @@ void kill_escalates(void)
     struct ot_result r;
     run_pslist((const char *[]){"--kill", pid, "--grace-ms", grace_text, NULL}, 2500, &r);
     OT_ASSERT(ot_exit_status(&r) == 0,
-          "'pslist --kill %s --grace-ms %d' (a process that ignores SIGTERM) exited %d; "
-          "stderr:\n%s",
-          pid, grace, ot_exit_status(&r), r.err);
+              "'pslist --kill %s --grace-ms %d' (a process that ignores SIGTERM) exited %d; "
+              "stderr:\n%s",
+              pid, grace, ot_exit_status(&r), r.err);
 
     long sent, escalated, ended;
     snprintf(needle, sizeof needle, "sent SIGTERM to %s", pid);
@@ -50,16 +50,17 @@ void kill_escalates(void)
     char *end_line = log_line(&r, needle, &ended);
 
     long waited = day_ms_between(sent, escalated);
-    OT_ASSERT(waited >= grace - 2 && waited <= grace + 250,
-          "SIGKILL was sent %ld ms after SIGTERM; expected the grace period, %d ms:\n  %s\n  %s",
-          waited, grace, sent_line, kill_line);
+    OT_ASSERT(
+        waited >= grace - 2 && waited <= grace + 250,
+        "SIGKILL was sent %ld ms after SIGTERM; expected the grace period, %d ms:\n  %s\n  %s",
+        waited, grace, sent_line, kill_line);
     OT_ASSERT(day_ms_between(escalated, ended) >= 0 && day_ms_between(escalated, ended) <= 100,
-          "the end must be logged after SIGKILL, and soon:\n  %s\n  %s", kill_line, end_line);
+              "the end must be logged after SIGKILL, and soon:\n  %s\n  %s", kill_line, end_line);
 
     int status = target_wait(t, 1000);
     OT_ASSERT(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
-          "the process %s must have been killed by SIGKILL; wait status 0x%x", pid,
-          (unsigned)status);
+              "the process %s must have been killed by SIGKILL; wait status 0x%x", pid,
+              (unsigned)status);
     free(sent_line);
     free(kill_line);
     free(end_line);
@@ -84,7 +85,7 @@ static bool kill_delayed(const char *program, int max_delay, char *late, size_t 
     struct ot_result r;
     run_program(program, (const char *[]){"--kill", pid, "--grace-ms", "2000", NULL}, 2500, &r);
     OT_ASSERT(ot_exit_status(&r) == 0, "'%s --kill %s' exited %d; stderr:\n%s", program, pid,
-          ot_exit_status(&r), r.err);
+              ot_exit_status(&r), r.err);
     long real_end = target_end_time(t, 1000);
     OT_ASSERT(real_end >= 0, "the process %s did not end after SIGTERM", pid);
 
@@ -94,14 +95,14 @@ static bool kill_delayed(const char *program, int max_delay, char *late, size_t 
     snprintf(needle, sizeof needle, "%s ended after SIGTERM", pid);
     char *end_line = log_line(&r, needle, &reported);
     OT_ASSERT(strstr(r.err, "SIGKILL") == NULL,
-          "the process ended %d ms after SIGTERM, well within the grace period of 2000 ms, but "
-          "SIGKILL was sent:\n%s",
-          delay, r.err);
+              "the process ended %d ms after SIGTERM, well within the grace period of 2000 ms, but "
+              "SIGKILL was sent:\n%s",
+              delay, r.err);
     long delay_seen = day_ms_between(real_end, reported);
     OT_ASSERT(delay_seen >= -2,
-          "the end was reported %ld ms BEFORE the process really ended (it took %d ms to end "
-          "after SIGTERM): wait until its pidfd is readable\n  %s\n  %s",
-          -delay_seen, delay, sent_line, end_line);
+              "the end was reported %ld ms BEFORE the process really ended (it took %d ms to end "
+              "after SIGTERM): wait until its pidfd is readable\n  %s\n  %s",
+              -delay_seen, delay, sent_line, end_line);
     late[0] = '\0';
     if (delay_seen > 50)
         snprintf(late, len,

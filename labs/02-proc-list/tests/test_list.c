@@ -100,42 +100,43 @@ void list_known_process(void)
     char *header = strndup(r.out, strcspn(r.out, "\n"));
     char *hf[7];
     OT_ASSERT(split_fields(header, hf, 7) == 7 && strcmp(hf[0], "PID") == 0 &&
-              strcmp(hf[1], "PPID") == 0 && strcmp(hf[6], "COMMAND") == 0,
-          "the header of 'pslist' must start with PID, PPID and end with COMMAND; got: %.200s",
-          r.out);
+                  strcmp(hf[1], "PPID") == 0 && strcmp(hf[6], "COMMAND") == 0,
+              "the header of 'pslist' must start with PID, PPID and end with COMMAND; got: %.200s",
+              r.out);
     free(header);
 
     char *line = find_row(r.out, t->pid);
-    OT_ASSERT(line != NULL, "the test process %d (named %s) is not in the output of 'pslist':\n%.2000s",
-          (int)t->pid, name, r.out);
+    OT_ASSERT(line != NULL,
+              "the test process %d (named %s) is not in the output of 'pslist':\n%.2000s",
+              (int)t->pid, name, r.out);
     struct row row;
     OT_ASSERT(parse_row(line, &row), "cannot read the row of %d: '%s'", (int)t->pid, line);
     char user[64];
     expected_user(geteuid(), user, sizeof user);
     OT_ASSERT(row.ppid == getpid(), "process %d: PPID %ld, expected %d (field 4 of stat)\n  %s",
-          (int)t->pid, row.ppid, (int)getpid(), line);
-    OT_ASSERT(strcmp(row.user, user) == 0, "process %d: USER '%s', expected '%s'\n  %s", (int)t->pid,
-          row.user, user, line);
+              (int)t->pid, row.ppid, (int)getpid(), line);
+    OT_ASSERT(strcmp(row.user, user) == 0, "process %d: USER '%s', expected '%s'\n  %s",
+              (int)t->pid, row.user, user, line);
     OT_ASSERT(row.state == 'S' || row.state == 'R',
-          "process %d: STATE '%c', expected S (it waits "
-          "for input)\n  %s",
-          (int)t->pid, row.state, line);
+              "process %d: STATE '%c', expected S (it waits "
+              "for input)\n  %s",
+              (int)t->pid, row.state, line);
     OT_ASSERT(row.threads == count + 1,
-          "process %d has %d threads: THREADS shows %ld (field 20 of stat)\n  %s", (int)t->pid,
-          count + 1, row.threads, line);
+              "process %d has %d threads: THREADS shows %ld (field 20 of stat)\n  %s", (int)t->pid,
+              count + 1, row.threads, line);
     OT_ASSERT(row.rss > 0, "process %d: RSS %ld, expected more than 0 KiB (field 24)\n  %s",
-          (int)t->pid, row.rss, line);
+              (int)t->pid, row.rss, line);
     OT_ASSERT(strcmp(row.command, t->cmdline) == 0,
-          "process %d: COMMAND '%s'\n  expected its whole command line '%s' (cmdline's NULs "
-          "become spaces)",
-          (int)t->pid, row.command, t->cmdline);
+              "process %d: COMMAND '%s'\n  expected its whole command line '%s' (cmdline's NULs "
+              "become spaces)",
+              (int)t->pid, row.command, t->cmdline);
     free(line);
 
     /* This test's own row, and its parent's. */
     line = find_row(r.out, getpid());
     OT_ASSERT(line != NULL && parse_row(line, &row) && row.ppid == getppid(),
-          "this test (PID %d, parent %d) is missing or wrong in 'pslist': %s", (int)getpid(),
-          (int)getppid(), line ? line : "(no row)");
+              "this test (PID %d, parent %d) is missing or wrong in 'pslist': %s", (int)getpid(),
+              (int)getppid(), line ? line : "(no row)");
     free(line);
     ot_result_free(&r);
     target_stop(t);
@@ -162,14 +163,14 @@ void list_filters_and_tsv(void)
     struct ot_result r;
     run_pslist((const char *[]){"--pid", pid2, "--no-header", "--pid", pid1, NULL}, 3000, &r);
     OT_ASSERT(ot_exit_status(&r) == 0 && count_lines(r.out) == 2,
-          "'pslist --pid %s --no-header --pid %s' must print exactly 2 rows and exit 0; it "
-          "exited %d and printed:\n%s%s",
-          pid2, pid1, ot_exit_status(&r), r.out, r.err);
+              "'pslist --pid %s --no-header --pid %s' must print exactly 2 rows and exit 0; it "
+              "exited %d and printed:\n%s%s",
+              pid2, pid1, ot_exit_status(&r), r.out, r.err);
     pid_t low = t1->pid < t2->pid ? t1->pid : t2->pid, high = t1->pid ^ t2->pid ^ low;
     char *first = find_row(r.out, low), *second = find_row(r.out, high);
     OT_ASSERT(first != NULL && second != NULL && strncmp(r.out, first, strlen(first)) == 0,
-          "'pslist --pid %s --pid %s' must list %d then %d (sorted by PID):\n%s", pid2, pid1,
-          (int)low, (int)high, r.out);
+              "'pslist --pid %s --pid %s' must list %d then %d (sorted by PID):\n%s", pid2, pid1,
+              (int)low, (int)high, r.out);
     free(first);
     free(second);
     ot_result_free(&r);
@@ -179,10 +180,10 @@ void list_filters_and_tsv(void)
     char *copy = strdup(r.out);
     char *header = copy, *row = strchr(copy, '\n');
     OT_ASSERT(ot_exit_status(&r) == 0 && row != NULL, "'pslist --tsv --pid %s' failed: %s%s", pid1,
-          r.out, r.err);
+              r.out, r.err);
     *row++ = '\0';
     OT_ASSERT(strcmp(header, "PID\tPPID\tUSER\tSTATE\tTHREADS\tRSS_KIB\tCOMMAND") == 0,
-          "'pslist --tsv' header: '%s'", header);
+              "'pslist --tsv' header: '%s'", header);
     char *fields[8];
     row[strcspn(row, "\n")] = '\0';
     size_t n = split_tabs(row, fields, 8);
@@ -190,11 +191,11 @@ void list_filters_and_tsv(void)
     snprintf(expected_threads, sizeof expected_threads, "%d", 3);
     snprintf(expected_ppid, sizeof expected_ppid, "%d", (int)getpid());
     OT_ASSERT(n == 7 && strcmp(fields[0], pid1) == 0 && strcmp(fields[1], expected_ppid) == 0 &&
-              strcmp(fields[2], user) == 0 && strcmp(fields[4], expected_threads) == 0 &&
-              strcmp(fields[6], t1->cmdline) == 0,
-          "'pslist --tsv --pid %s' row must be %s, %s, %s, STATE, 3, RSS, the command line, "
-          "separated by tabs; got:\n%s",
-          pid1, pid1, expected_ppid, user, r.out);
+                  strcmp(fields[2], user) == 0 && strcmp(fields[4], expected_threads) == 0 &&
+                  strcmp(fields[6], t1->cmdline) == 0,
+              "'pslist --tsv --pid %s' row must be %s, %s, %s, STATE, 3, RSS, the command line, "
+              "separated by tabs; got:\n%s",
+              pid1, pid1, expected_ppid, user, r.out);
     free(copy);
     ot_result_free(&r);
 
@@ -202,8 +203,8 @@ void list_filters_and_tsv(void)
     run_pslist((const char *[]){"--user", me, NULL}, 3000, &r);
     char *row1 = find_row(r.out, t1->pid), *row2 = find_row(r.out, t2->pid);
     OT_ASSERT(ot_exit_status(&r) == 0 && row1 && row2,
-          "'pslist --user %s' must list the test's processes %s and %s:\n%s%s", me, pid1, pid2,
-          r.out, r.err);
+              "'pslist --user %s' must list the test's processes %s and %s:\n%s%s", me, pid1, pid2,
+              r.out, r.err);
     free(row1);
     free(row2);
     for (char *line = strchr(r.out, '\n'); line != NULL && line[1] != '\0';
@@ -212,7 +213,7 @@ void list_filters_and_tsv(void)
         char *end = strchr(line + 1, '\n');
         char *one = strndup(line + 1, end ? (size_t)(end - line - 1) : strlen(line + 1));
         OT_ASSERT(parse_row(one, &parsed) && strcmp(parsed.user, user) == 0,
-              "'pslist --user %s' listed a process of another user:\n  %s", me, one);
+                  "'pslist --user %s' listed a process of another user:\n  %s", me, one);
         free(one);
     }
     ot_result_free(&r);
@@ -220,9 +221,9 @@ void list_filters_and_tsv(void)
     /* A thread ID is not a process; a PID nobody has matches nothing. */
     run_pslist((const char *[]){"--pid", tid, "--no-header", NULL}, 3000, &r);
     OT_ASSERT(ot_exit_status(&r) == 1 && r.out[0] == '\0',
-          "'pslist --pid %s' (a thread of process %s, not a process) must print nothing and "
-          "exit 1; it exited %d and printed:\n%s%s",
-          tid, pid1, ot_exit_status(&r), r.out, r.err);
+              "'pslist --pid %s' (a thread of process %s, not a process) must print nothing and "
+              "exit 1; it exited %d and printed:\n%s%s",
+              tid, pid1, ot_exit_status(&r), r.out, r.err);
     ot_result_free(&r);
 
     target_stop(t1);
@@ -242,15 +243,15 @@ void list_zombie_and_kernel_thread(void)
     run_pslist((const char *[]){"--pid", zombie, NULL}, 3000, &r);
     char *line = find_row(r.out, t->zombie);
     OT_ASSERT(ot_exit_status(&r) == 0 && line != NULL,
-          "'pslist --pid %s' (a zombie) must list it and exit 0; it exited %d:\n%s%s", zombie,
-          ot_exit_status(&r), r.out, r.err);
+              "'pslist --pid %s' (a zombie) must list it and exit 0; it exited %d:\n%s%s", zombie,
+              ot_exit_status(&r), r.out, r.err);
     struct row row;
     char expected[64];
     snprintf(expected, sizeof expected, "[%s] <defunct>", name);
     OT_ASSERT(parse_row(line, &row) && row.state == 'Z' && row.ppid == t->pid &&
-              strcmp(row.command, expected) == 0,
-          "the zombie %s (child of %d) must show state Z, PPID %d and COMMAND '%s'; got:\n  %s",
-          zombie, (int)t->pid, (int)t->pid, expected, line);
+                  strcmp(row.command, expected) == 0,
+              "the zombie %s (child of %d) must show state Z, PPID %d and COMMAND '%s'; got:\n  %s",
+              zombie, (int)t->pid, (int)t->pid, expected, line);
     free(line);
     ot_result_free(&r);
     target_stop(t);
@@ -260,9 +261,10 @@ void list_zombie_and_kernel_thread(void)
     if (kthreadd != NULL && strstr(kthreadd, "(kthreadd)") != NULL) {
         run_pslist((const char *[]){"--pid", "2", NULL}, 3000, &r);
         line = find_row(r.out, 2);
-        OT_ASSERT(line != NULL && parse_row(line, &row) && strcmp(row.command, "[kthreadd]") == 0,
-              "'pslist --pid 2' must show the kernel thread kthreadd as '[kthreadd]'; got:\n%s%s",
-              r.out, r.err);
+        OT_ASSERT(
+            line != NULL && parse_row(line, &row) && strcmp(row.command, "[kthreadd]") == 0,
+            "'pslist --pid 2' must show the kernel thread kthreadd as '[kthreadd]'; got:\n%s%s",
+            r.out, r.err);
         free(line);
         ot_result_free(&r);
     }
@@ -315,30 +317,30 @@ void threads_named(void)
     struct ot_result r;
     run_pslist((const char *[]){"--threads", "--pid", pid, NULL}, 3000, &r);
     OT_ASSERT(ot_exit_status(&r) == 0, "'pslist --threads --pid %s' exited %d: %s", pid,
-          ot_exit_status(&r), r.err);
+              ot_exit_status(&r), r.err);
     OT_ASSERT(count_lines(r.out) == (size_t)count + 2,
-          "'pslist --threads --pid %s' must print a header and the %d threads of process %s, "
-          "no others; got %zu lines:\n%.3000s",
-          pid, count + 1, pid, count_lines(r.out), r.out);
+              "'pslist --threads --pid %s' must print a header and the %d threads of process %s, "
+              "no others; got %zu lines:\n%.3000s",
+              pid, count + 1, pid, count_lines(r.out), r.out);
     pid_t tids[TARGET_MAX_THREADS + 1];
     size_t ntids = read_task_ids(t->pid, tids, TARGET_MAX_THREADS + 1);
     for (size_t i = 0; i < ntids; i++) {
         char *row = find_thread_row(r.out, tids[i]);
-        OT_ASSERT(row != NULL, "thread %d is in /proc/%s/task but not in the output:\n%s", (int)tids[i],
-              pid, r.out);
+        OT_ASSERT(row != NULL, "thread %d is in /proc/%s/task but not in the output:\n%s",
+                  (int)tids[i], pid, r.out);
         free(row);
     }
     char *line = find_thread_row(r.out, t->pid);
     OT_ASSERT(line != NULL && thread_row_is(line, t->pid, t->pid, name),
-          "the main thread of %s must be listed as '%s %s S %s'; got: %s", pid, pid, pid, name,
-          line ? line : "(no row)");
+              "the main thread of %s must be listed as '%s %s S %s'; got: %s", pid, pid, pid, name,
+              line ? line : "(no row)");
     free(line);
     for (int i = 0; i < count; i++) {
         line = find_thread_row(r.out, t->tids[i]);
         OT_ASSERT(line != NULL && thread_row_is(line, t->pid, t->tids[i], names[i]),
-              "thread %d of process %s is named '%s': expected the row '%s %d S %s', got: %s",
-              (int)t->tids[i], pid, names[i], pid, (int)t->tids[i], names[i],
-              line ? line : "(no row)");
+                  "thread %d of process %s is named '%s': expected the row '%s %d S %s', got: %s",
+                  (int)t->tids[i], pid, names[i], pid, (int)t->tids[i], names[i],
+                  line ? line : "(no row)");
         free(line);
     }
     ot_result_free(&r);
@@ -348,11 +350,11 @@ void threads_named(void)
     line = find_thread_row(r.out, t->tids[count - 1]);
     char *mine = find_thread_row(r.out, getpid());
     OT_ASSERT(ot_exit_status(&r) == 0 && line != NULL && mine != NULL &&
-              thread_row_is(line, t->pid, t->tids[count - 1], names[count - 1]),
-          "'pslist --threads' must list every thread, thread %d of %s ('%s') and this test's "
-          "among them; got %s / %s",
-          (int)t->tids[count - 1], pid, names[count - 1], line ? line : "(no row)",
-          mine ? mine : "(no row for the test)");
+                  thread_row_is(line, t->pid, t->tids[count - 1], names[count - 1]),
+              "'pslist --threads' must list every thread, thread %d of %s ('%s') and this test's "
+              "among them; got %s / %s",
+              (int)t->tids[count - 1], pid, names[count - 1], line ? line : "(no row)",
+              mine ? mine : "(no row for the test)");
     free(line);
     free(mine);
     ot_result_free(&r);
@@ -399,29 +401,29 @@ void tree_shows_children(void)
 
     struct ot_result r;
     run_pslist((const char *[]){"--tree", "--pid", me, NULL}, 3000, &r);
-    OT_ASSERT(ot_exit_status(&r) == 0, "'pslist --tree --pid %s' exited %d: %s", me, ot_exit_status(&r),
-          r.err);
+    OT_ASSERT(ot_exit_status(&r) == 0, "'pslist --tree --pid %s' exited %d: %s", me,
+              ot_exit_status(&r), r.err);
     int at_root = -1, at_target = -1;
     char *root = find_tree_line(r.out, getpid(), &at_root);
     char *target = find_tree_line(r.out, t->pid, &at_target);
     OT_ASSERT(root != NULL && at_root == 0 && tree_depth(root) == 0,
-          "'pslist --tree --pid %s' must start with this test's process %s; got:\n%s", me, me,
-          r.out);
+              "'pslist --tree --pid %s' must start with this test's process %s; got:\n%s", me, me,
+              r.out);
     char expected_count[32];
     snprintf(expected_count, sizeof expected_count, "(%d threads)", threads + 1);
     OT_ASSERT(target != NULL && tree_depth(target) == 1 && strstr(target, name) != NULL &&
-              strstr(target, expected_count) != NULL,
-          "process %d (%s, %d threads), a child of %s, must be one level under it, with "
-          "'%s'; got:\n%s",
-          (int)t->pid, name, threads + 1, me, expected_count, r.out);
+                  strstr(target, expected_count) != NULL,
+              "process %d (%s, %d threads), a child of %s, must be one level under it, with "
+              "'%s'; got:\n%s",
+              (int)t->pid, name, threads + 1, me, expected_count, r.out);
     for (int i = 0; i < t->child_count; i++) {
         int at = -1;
         char *child = find_tree_line(r.out, t->children[i], &at);
         OT_ASSERT(child != NULL && tree_depth(child) == 2 && at == at_target + 1 + i &&
-                  strstr(child, "(1 thread)") != NULL,
-              "child %d of %d must be listed right under it, in PID order, one level deeper, "
-              "with '(1 thread)'; got:\n%s",
-              (int)t->children[i], (int)t->pid, r.out);
+                      strstr(child, "(1 thread)") != NULL,
+                  "child %d of %d must be listed right under it, in PID order, one level deeper, "
+                  "with '(1 thread)'; got:\n%s",
+                  (int)t->children[i], (int)t->pid, r.out);
         free(child);
     }
     free(root);
@@ -525,10 +527,11 @@ void list_survives_churn(void)
     long churned = atomic_load(started);
     munmap(started, sizeof *started);
     OT_ASSERT(failure[0] == '\0', "%s", failure);
-    OT_ASSERT(churned >= 100,
-          "the test started only %ld processes in %d runs of pslist (expected at least 100): the "
-          "machine is too slow for this test",
-          churned, done);
+    OT_ASSERT(
+        churned >= 100,
+        "the test started only %ld processes in %d runs of pslist (expected at least 100): the "
+        "machine is too slow for this test",
+        churned, done);
 }
 
 /* ---- Agreement with an independent reading of /proc ---------------------------- */
@@ -584,8 +587,8 @@ void list_agrees_with_proc(void)
     struct ot_result r;
     run_pslist((const char *[]){"--tsv", "--no-header", NULL}, 3000, &r);
     pid_t *after = proc_pids(&n_after);
-    OT_ASSERT(ot_exit_status(&r) == 0, "'pslist --tsv --no-header' exited %d: %s", ot_exit_status(&r),
-          r.err);
+    OT_ASSERT(ot_exit_status(&r) == 0, "'pslist --tsv --no-header' exited %d: %s",
+              ot_exit_status(&r), r.err);
 
     /* The listed PIDs, in order. */
     size_t listed = 0, extras = 0;
@@ -593,16 +596,16 @@ void list_agrees_with_proc(void)
     for (const char *line = r.out; *line != '\0'; line = strchr(line, '\n') + 1) {
         pid_t pid = (pid_t)strtol(line, NULL, 10);
         OT_ASSERT(listed == 0 || pid > rows[listed - 1],
-              "PID %d is listed after %d: rows must be sorted by PID, each process once", (int)pid,
-              listed ? (int)rows[listed - 1] : 0);
+                  "PID %d is listed after %d: rows must be sorted by PID, each process once",
+                  (int)pid, listed ? (int)rows[listed - 1] : 0);
         rows[listed++] = pid;
         if (!has_pid(before, n_before, pid) && !has_pid(after, n_after, pid) && pid != r.pid)
             extras++;
         for (int i = 0; i < 3; i++) {
             for (int k = 0; k < targets[i]->thread_count; k++)
                 OT_ASSERT(pid != targets[i]->tids[k],
-                      "%d is a thread of process %d, not a process, but it was listed as one",
-                      (int)pid, (int)targets[i]->pid);
+                          "%d is a thread of process %d, not a process, but it was listed as one",
+                          (int)pid, (int)targets[i]->pid);
         }
         if (strchr(line, '\n') == NULL)
             break;
@@ -611,13 +614,13 @@ void list_agrees_with_proc(void)
     for (size_t i = 0; i < n_before; i++) {
         if (has_pid(after, n_after, before[i]))
             OT_ASSERT(has_pid(rows, listed, before[i]),
-                  "process %d was in /proc before and after 'pslist' ran, but was not listed",
-                  (int)before[i]);
+                      "process %d was in /proc before and after 'pslist' ran, but was not listed",
+                      (int)before[i]);
     }
     OT_ASSERT(extras <= 20,
-          "%zu listed PIDs were in /proc neither before nor after the run: they are not "
-          "processes",
-          extras);
+              "%zu listed PIDs were in /proc neither before nor after the run: they are not "
+              "processes",
+              extras);
     free(rows);
     free(before);
     free(after);

@@ -101,8 +101,8 @@ static void check_name(const char *name)
     memset(&out, 0x5a, sizeof out);
     int rc = parse_stat(line, &out);
     OT_ASSERT(rc == 0, "parse_stat returned %d for the line: %s", rc, line);
-    OT_ASSERT(stat_matches(&f, &out, why, sizeof why), "parse_stat of the line\n  %s  gave %s", line,
-          why);
+    OT_ASSERT(stat_matches(&f, &out, why, sizeof why), "parse_stat of the line\n  %s  gave %s",
+              line, why);
 }
 
 /* parse_stat on this process's stat line, on made-up lines, and on garbage. */
@@ -119,11 +119,11 @@ void parse_stat_fields(void)
     struct proc_stat self;
     OT_ASSERT(parse_stat(line, &self) == 0, "parse_stat returned -1 for /proc/self/stat: %s", line);
     OT_ASSERT(self.pid == getpid() && self.ppid == getppid() && self.num_threads == 1 &&
-              self.state == 'R',
-          "parse_stat of /proc/self/stat (%s) gave pid %d ppid %d threads %ld state '%c'; "
-          "expected pid %d ppid %d threads 1 state 'R'",
-          line, (int)self.pid, (int)self.ppid, self.num_threads, self.state, (int)getpid(),
-          (int)getppid());
+                  self.state == 'R',
+              "parse_stat of /proc/self/stat (%s) gave pid %d ppid %d threads %ld state '%c'; "
+              "expected pid %d ppid %d threads 1 state 'R'",
+              line, (int)self.pid, (int)self.ppid, self.num_threads, self.state, (int)getpid(),
+              (int)getppid());
 
     /* Made-up lines: every number random and different from the others. */
     for (int i = 0; i < 20; i++) {
@@ -142,7 +142,7 @@ void parse_stat_fields(void)
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         struct proc_stat out;
         OT_ASSERT(parse_stat(bad[i], &out) == -1,
-              "parse_stat accepted the malformed line '%s': it must return -1", bad[i]);
+                  "parse_stat accepted the malformed line '%s': it must return -1", bad[i]);
     }
     (void)why;
 }
@@ -191,8 +191,8 @@ void user_names(void)
     uid_t me = geteuid();
     expected_user(me, expected, sizeof expected);
     user_name(me, name, sizeof name);
-    OT_ASSERT(strcmp(name, expected) == 0, "user_name(%u) gave '%s', expected '%s'", (unsigned)me, name,
-          expected);
+    OT_ASSERT(strcmp(name, expected) == 0, "user_name(%u) gave '%s', expected '%s'", (unsigned)me,
+              name, expected);
 
     /* A UID the password database does not have. */
     uid_t nobody_has;
@@ -202,15 +202,15 @@ void user_names(void)
            expected[0] < '0' || expected[0] > '9');
     user_name(nobody_has, name, sizeof name);
     OT_ASSERT(strcmp(name, expected) == 0, "user_name(%u) gave '%s', expected the number '%s'",
-          (unsigned)nobody_has, name, expected);
+              (unsigned)nobody_has, name, expected);
 
     /* A small buffer: cut, terminated, nothing written past it. */
     char small[8];
     memset(small, '#', sizeof small);
     user_name(nobody_has, small, 4);
     OT_ASSERT(small[3] == '\0' && strncmp(small, expected, 3) == 0 && small[4] == '#',
-          "user_name(%u, name, 4) must write '%.3s' and a NUL in 4 bytes and nothing after",
-          (unsigned)nobody_has, expected);
+              "user_name(%u, name, 4) must write '%.3s' and a NUL in 4 bytes and nothing after",
+              (unsigned)nobody_has, expected);
 }
 
 /* ---- A fake /proc tree ---------------------------------------------------------- */
@@ -407,14 +407,14 @@ void scan_skips_vanished(void)
     errno = 0;
     int rc = scan_processes(&all, &list);
     OT_ASSERT(rc == 0,
-          "scan_processes over a tree with vanished processes returned %d (%s): a process "
-          "that has gone (ENOENT from open, ESRCH from read) must be skipped",
-          rc, strerror(errno));
+              "scan_processes over a tree with vanished processes returned %d (%s): a process "
+              "that has gone (ENOENT from open, ESRCH from read) must be skipped",
+              rc, strerror(errno));
     OT_ASSERT(list.count == complete,
-          "scan_processes found %zu processes; expected the %zu complete ones (a directory "
-          "without stat, status or cmdline is a process that vanished; 'self', 'sys' and "
-          "'%dx' are not processes)",
-          list.count, complete, (int)base + 10);
+              "scan_processes found %zu processes; expected the %zu complete ones (a directory "
+              "without stat, status or cmdline is a process that vanished; 'self', 'sys' and "
+              "'%dx' are not processes)",
+              list.count, complete, (int)base + 10);
     for (size_t i = 0; i < complete; i++) {
         const struct fake_proc *p = &procs[i];
         const struct proc_info *got = find_proc(&list, p->pid);
@@ -426,18 +426,18 @@ void scan_skips_vanished(void)
         if (p->pid == base + 100 && secret_hidden)
             expected_cmdline[0] = '\0'; /* unreadable: shown as [secret] */
         OT_ASSERT(strcmp(got->stat.comm, p->name) == 0 && got->stat.ppid == p->ppid &&
-                  got->stat.num_threads == p->threads,
-              "process %d: comm '%s' ppid %d threads %ld; expected '%s', %d, %ld", (int)p->pid,
-              got->stat.comm, (int)got->stat.ppid, got->stat.num_threads, p->name, (int)p->ppid,
-              p->threads);
+                      got->stat.num_threads == p->threads,
+                  "process %d: comm '%s' ppid %d threads %ld; expected '%s', %d, %ld", (int)p->pid,
+                  got->stat.comm, (int)got->stat.ppid, got->stat.num_threads, p->name, (int)p->ppid,
+                  p->threads);
         OT_ASSERT(got->uid == p->effective_uid,
-              "process %d: uid %u; expected %u, the effective UID (the second number of the "
-              "'Uid:' line of status)",
-              (int)p->pid, (unsigned)got->uid, (unsigned)p->effective_uid);
+                  "process %d: uid %u; expected %u, the effective UID (the second number of the "
+                  "'Uid:' line of status)",
+                  (int)p->pid, (unsigned)got->uid, (unsigned)p->effective_uid);
         OT_ASSERT(got->cmdline != NULL && strcmp(got->cmdline, expected_cmdline) == 0,
-              "process %d: cmdline '%s'; expected '%s' (arguments are separated by NULs; a "
-              "cmdline we may not read (EACCES) is an empty one)",
-              (int)p->pid, got->cmdline ? got->cmdline : "(null)", expected_cmdline);
+                  "process %d: cmdline '%s'; expected '%s' (arguments are separated by NULs; a "
+                  "cmdline we may not read (EACCES) is an empty one)",
+                  (int)p->pid, got->cmdline ? got->cmdline : "(null)", expected_cmdline);
     }
     proc_list_free(&list);
 
@@ -446,32 +446,33 @@ void scan_skips_vanished(void)
     struct scan_request some = {root, wanted, 4};
     rc = scan_processes(&some, &list);
     OT_ASSERT(rc == 0 && list.count == 1 && list.items[0].stat.pid == base + 20,
-          "scan_processes for PIDs %d %d %d %d returned %d with %zu processes; expected 0 and "
-          "only %d (the others are gone or were never there)",
-          (int)wanted[0], (int)wanted[1], (int)wanted[2], (int)wanted[3], rc, list.count,
-          (int)base + 20);
+              "scan_processes for PIDs %d %d %d %d returned %d with %zu processes; expected 0 and "
+              "only %d (the others are gone or were never there)",
+              (int)wanted[0], (int)wanted[1], (int)wanted[2], (int)wanted[3], rc, list.count,
+              (int)base + 20);
     proc_list_free(&list);
 
     /* Threads: the daemon's two, one each for the next two; no task/ dir: skipped. */
     struct thread_list threads = {0};
     rc = scan_threads(&all, &threads);
     OT_ASSERT(rc == 0,
-          "scan_threads over a tree with vanished threads returned %d (%s): a thread "
-          "or process that has gone must be skipped",
-          rc, strerror(errno));
+              "scan_threads over a tree with vanished threads returned %d (%s): a thread "
+              "or process that has gone must be skipped",
+              rc, strerror(errno));
     thread_list_sort(&threads);
     OT_ASSERT(threads.count == 4,
-          "scan_threads found %zu threads; expected 4 (2 of %d, 1 of %d, 1 of %d; a task "
-          "directory without stat is a thread that has gone)",
-          threads.count, (int)base + 10, (int)base + 20, (int)base + 30);
+              "scan_threads found %zu threads; expected 4 (2 of %d, 1 of %d, 1 of %d; a task "
+              "directory without stat is a thread that has gone)",
+              threads.count, (int)base + 10, (int)base + 20, (int)base + 30);
     OT_ASSERT(threads.items[0].pid == base + 10 && threads.items[1].pid == base + 10 &&
-              threads.items[1].stat.pid == base + 11 &&
-              strcmp(threads.items[1].stat.comm, thread_name) == 0 &&
-              threads.items[2].pid == base + 20 && strcmp(threads.items[2].stat.comm, tricky) == 0,
-          "scan_threads: thread %d of process %d is named '%s'; expected thread %d of "
-          "process %d named '%s' (read task/TID/stat, each thread's own)",
-          (int)threads.items[1].stat.pid, (int)threads.items[1].pid, threads.items[1].stat.comm,
-          (int)base + 11, (int)base + 10, thread_name);
+                  threads.items[1].stat.pid == base + 11 &&
+                  strcmp(threads.items[1].stat.comm, thread_name) == 0 &&
+                  threads.items[2].pid == base + 20 &&
+                  strcmp(threads.items[2].stat.comm, tricky) == 0,
+              "scan_threads: thread %d of process %d is named '%s'; expected thread %d of "
+              "process %d named '%s' (read task/TID/stat, each thread's own)",
+              (int)threads.items[1].stat.pid, (int)threads.items[1].pid, threads.items[1].stat.comm,
+              (int)base + 11, (int)base + 10, thread_name);
     thread_list_free(&threads);
     close(stale);
 }

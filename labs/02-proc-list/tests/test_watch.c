@@ -38,7 +38,7 @@ static bool watch_and_end(const char *program, int count, char *late, size_t len
     snprintf(needle, sizeof needle, "watching %d processes", count);
     const char *ready = ot_expect(watch, OT_STDERR, needle, 2000);
     OT_ASSERT(ready != NULL, "'%s --watch ...' did not log '%s' on stderr; it wrote:\n%s", program,
-          needle, ot_text(watch, OT_STDERR));
+              needle, ot_text(watch, OT_STDERR));
 
     /* End them in a random order, the first 100-200 ms after the watch began. */
     long real_end[WATCHED];
@@ -60,18 +60,19 @@ static bool watch_and_end(const char *program, int count, char *late, size_t len
     int status = ot_wait(watch, 2000, &timed_out);
     const char *log = ot_text(watch, OT_STDERR);
     OT_ASSERT(!timed_out && WIFEXITED(status) && WEXITSTATUS(status) == 0,
-          "'--watch' must exit 0 once every process has ended; it %s. Its log:\n%s",
-          timed_out ? "was still running 2 s later" : "did not exit 0", log);
+              "'--watch' must exit 0 once every process has ended; it %s. Its log:\n%s",
+              timed_out ? "was still running 2 s later" : "did not exit 0", log);
     for (int i = 0; i < count; i++) {
         snprintf(needle, sizeof needle, "%s ended", pids[i]);
         char *line = find_line(log, needle);
         OT_ASSERT(line != NULL, "no '%s' line in the log of '--watch':\n%s", needle, log);
         long delay = day_ms_between(real_end[i], stamp_ms(line));
-        OT_ASSERT(delay >= -2,
-              "process %s ended at %02ld:%02ld:%02ld.%03ld but '--watch' logged it %ld ms BEFORE "
-              "that:\n  %s",
-              pids[i], real_end[i] / 3600000, real_end[i] / 60000 % 60, real_end[i] / 1000 % 60,
-              real_end[i] % 1000, -delay, line);
+        OT_ASSERT(
+            delay >= -2,
+            "process %s ended at %02ld:%02ld:%02ld.%03ld but '--watch' logged it %ld ms BEFORE "
+            "that:\n  %s",
+            pids[i], real_end[i] / 3600000, real_end[i] / 60000 % 60, real_end[i] / 1000 % 60,
+            real_end[i] % 1000, -delay, line);
         if (delay > 50 && late[0] == '\0')
             snprintf(late, len,
                      "process %s ended at %02ld:%02ld:%02ld.%03ld but '--watch' logged it %ld ms "
@@ -81,7 +82,8 @@ static bool watch_and_end(const char *program, int count, char *late, size_t len
         free(line);
     }
     snprintf(needle, sizeof needle, "all %d watched processes ended", count);
-    OT_ASSERT(strstr(log, needle) != NULL, "the log of '--watch' must end with '%s':\n%s", needle, log);
+    OT_ASSERT(strstr(log, needle) != NULL, "the log of '--watch' must end with '%s':\n%s", needle,
+              log);
     ot_end(watch);
     for (int i = 0; i < count; i++)
         target_stop(targets[i]);
@@ -126,15 +128,15 @@ void watch_timeout(void)
     run_pslist((const char *[]){"--watch", pid, "--timeout-ms", timeout_text, NULL}, 2000, &r);
     int64_t took = now_ms() - start;
     OT_ASSERT(ot_exit_status(&r) == 3,
-          "'pslist --watch %s --timeout-ms %d' for a process that does not end must exit 3; "
-          "it exited %d. Its log:\n%s",
-          pid, timeout, ot_exit_status(&r), r.err);
+              "'pslist --watch %s --timeout-ms %d' for a process that does not end must exit 3; "
+              "it exited %d. Its log:\n%s",
+              pid, timeout, ot_exit_status(&r), r.err);
     snprintf(needle, sizeof needle, "timeout after %d ms: 1 still running: %s", timeout, pid);
     OT_ASSERT(strstr(r.err, needle) != NULL, "the log must say '%s'; it was:\n%s", needle, r.err);
-    OT_ASSERT(took >= timeout, "'--timeout-ms %d' gave up after %lld ms, before the timeout", timeout,
-          (long long)took);
+    OT_ASSERT(took >= timeout, "'--timeout-ms %d' gave up after %lld ms, before the timeout",
+              timeout, (long long)took);
     OT_ASSERT(strstr(r.err, " ended") == NULL, "the process did not end, but the log says so:\n%s",
-          r.err);
+              r.err);
     ot_result_free(&r);
     target_stop(t);
 }
@@ -155,12 +157,12 @@ static void expect_usage_error(const char *const args[], const char *what)
     struct ot_result r;
     run_pslist(args, 2000, &r);
     char *hint = find_line(r.err, "Try 'pslist --help'.");
-    OT_ASSERT(ot_exit_status(&r) == 2 && r.out[0] == '\0' && count_lines(r.err) == 2 && hint != NULL &&
-              strstr(r.err, what) != NULL,
-          "'pslist %s %s %s' must exit 2 with one line naming '%s' and \"Try 'pslist "
-          "--help'.\" on stderr; it exited %d and wrote:\n%s%s",
-          args[0], args[0] && args[1] ? args[1] : "", args[0] && args[1] && args[2] ? args[2] : "",
-          what, ot_exit_status(&r), r.err, r.out);
+    OT_ASSERT(ot_exit_status(&r) == 2 && r.out[0] == '\0' && count_lines(r.err) == 2 &&
+                  hint != NULL && strstr(r.err, what) != NULL,
+              "'pslist %s %s %s' must exit 2 with one line naming '%s' and \"Try 'pslist "
+              "--help'.\" on stderr; it exited %d and wrote:\n%s%s",
+              args[0], args[0] && args[1] ? args[1] : "",
+              args[0] && args[1] && args[2] ? args[2] : "", what, ot_exit_status(&r), r.err, r.out);
     free(hint);
     ot_result_free(&r);
 }
@@ -171,9 +173,9 @@ static void expect_failure(const char *const args[], const char *reason)
     struct ot_result r;
     run_pslist(args, 2000, &r);
     OT_ASSERT(ot_exit_status(&r) == 1 && strstr(r.err, reason) != NULL &&
-              strstr(r.err, args[1]) != NULL,
-          "'pslist %s %s' must exit 1 and say '%s' (and the PID); it exited %d and wrote:\n%s",
-          args[0], args[1], reason, ot_exit_status(&r), r.err);
+                  strstr(r.err, args[1]) != NULL,
+              "'pslist %s %s' must exit 1 and say '%s' (and the PID); it exited %d and wrote:\n%s",
+              args[0], args[1], reason, ot_exit_status(&r), r.err);
     ot_result_free(&r);
 }
 
