@@ -59,22 +59,22 @@ const char *stderr_of(struct ot_session *s)
     return text;
 }
 
-bool parse_counter_line(const char *text, struct counter_line *line)
+bool parse_counter_line(const char *text, struct count_line *line)
 {
-    const char *p = strstr(text, "mode ");
-    while (p != NULL) {
-        *line = (struct counter_line){.workers = 0};
-        if (sscanf(p, "mode %31[^:]: %d workers x %lld = expected %lld, got %lld, lost %lld",
-                   line->mode, &line->workers, &line->increments, &line->expected, &line->got,
-                   &line->lost) == 6)
+    /* Each line in turn: the result line is the one that parses. */
+    for (const char *p = text; *p != '\0';) {
+        if (parse_count_line(p, line) == 0)
             return true;
-        p = strstr(p + 1, "mode ");
+        const char *newline = strchr(p, '\n');
+        if (newline == NULL)
+            break;
+        p = newline + 1;
     }
     return false;
 }
 
 void run_counter_ok(const char *program, const char *const options[], struct ot_result *result,
-                    struct counter_line *line)
+                    struct count_line *line)
 {
     const char *args[MAX_ARGS];
     size_t n = 0;

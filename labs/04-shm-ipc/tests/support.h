@@ -33,22 +33,15 @@ const char *stderr_of(struct ot_session *s);
 
 /* ---- counter --------------------------------------------------------------- */
 
-/* The numbers of a counter result line. */
-struct counter_line {
-    char mode[32];
-    int workers;
-    long long increments, expected, got, lost;
-};
-
-/* Find the line "mode MODE: N workers x M = expected E, got G, lost L ..." in
- * TEXT and parse it; false if there is none. */
-bool parse_counter_line(const char *text, struct counter_line *line);
+/* Find the result line "mode MODE: N workers x M = expected E, ..." in TEXT
+ * and read it (parse_count_line, oslab.h); false if there is none. */
+bool parse_counter_line(const char *text, struct count_line *line);
 
 /* Run `shmipc counter` (PROGRAM: a path) with the NULL-terminated options;
  * fail unless it exits 0 with a result line, which is parsed into LINE.
  * The run's output stays in RESULT (free it). */
 void run_counter_ok(const char *program, const char *const options[], struct ot_result *result,
-                    struct counter_line *line);
+                    struct count_line *line);
 
 /* ---- put and get ------------------------------------------------------------ */
 

@@ -507,7 +507,7 @@ void test_munmap_lengths(void)
 
     const char *options[] = {"--mode", "atomic", "--workers", "2", "--increments", "1000", NULL};
     struct ot_result result;
-    struct counter_line line;
+    struct count_line line;
     run_counter_ok(program, options, &result, &line);
     int count = check_munmaps(result.err, "shmipc counter");
     OT_ASSERT(count == 1, /* clause CM-5 */
@@ -592,10 +592,10 @@ void test_bad_input(void)
     /* And a correct command works. */
     const char *options[] = {"--mode", "mutex", "--workers", "2", "--increments", "5000", NULL};
     struct ot_result result;
-    struct counter_line line;
+    struct count_line line;
     run_counter_ok(ot_program(), options, &result, &line);
     OT_ASSERT(line.got == 10000, "'shmipc counter --mode mutex --workers 2 --increments 5000' "
-              "counted %lld, expected 10000", line.got);
+              "counted %lld, expected 10000", (long long)line.got);
     ot_result_free(&result);
     free(name);
 }
