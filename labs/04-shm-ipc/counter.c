@@ -5,7 +5,8 @@
  * The parent maps a struct counter_area (your counter_area_map), forks the
  * workers, waits for each, and prints one line:
  *
- *   mode mutex: 8 workers x 1000000 = expected 8000000, got 8000000, lost 0 (0.0%), 0.421 s, 52.6 ns per increment
+ *   mode mutex: 8 workers x 1000000 = expected 8000000, got 8000000, lost 0 (0.0%), 0.421 s, 52.6
+ * ns per increment
  *
  * (format_count_line, shared with lab 03's counter).
  * With --private the area is an ordinary global variable instead: fork
@@ -41,8 +42,7 @@ const char *mode_name(enum counter_mode mode)
 
 /* One increment under the lock. Worker INDEX, DONE increments done so far;
  * it dies holding the lock at increment DIE_AT (-1: never). */
-static void locked_increment(struct counter_area *area, int index, long long done,
-                             long long die_at)
+static void locked_increment(struct counter_area *area, int index, long long done, long long die_at)
 {
     bool recovered;
     int error = counter_lock(&area->lock, &recovered);
@@ -170,11 +170,12 @@ int run_counter(const struct counter_options *opt)
     int failed = 0;
     for (int i = 0; i < opt->workers; i++) {
         int status = wait_for(pids[i]);
-        bool expected_death = opt->kill_holder && i == 0 && WIFSIGNALED(status) &&
-                              WTERMSIG(status) == SIGKILL;
+        bool expected_death =
+            opt->kill_holder && i == 0 && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
         if (!(WIFEXITED(status) && WEXITSTATUS(status) == 0) && !expected_death) {
             char how[64];
-            warn_msg("worker %d (PID %d) %s", i, (int)pids[i], how_it_ended(status, how, sizeof how));
+            warn_msg("worker %d (PID %d) %s", i, (int)pids[i],
+                     how_it_ended(status, how, sizeof how));
             failed++;
         }
     }
@@ -186,9 +187,11 @@ int run_counter(const struct counter_options *opt)
 
     /* The line lab 03's counter prints too (shared/countline.c). */
     char mode[32], line[256];
-    snprintf(mode, sizeof mode, "%s%s", mode_name(opt->mode), opt->private_copy ? " (private)" : "");
-    format_count_line(line, sizeof line, mode, opt->workers, opt->workers == 1 ? "worker" : "workers",
-                      (uint64_t)opt->increments, (uint64_t)got, elapsed);
+    snprintf(mode, sizeof mode, "%s%s", mode_name(opt->mode),
+             opt->private_copy ? " (private)" : "");
+    format_count_line(line, sizeof line, mode, opt->workers,
+                      opt->workers == 1 ? "worker" : "workers", (uint64_t)opt->increments,
+                      (uint64_t)got, elapsed);
     printf("%s\n", line);
     if (opt->kill_holder) {
         /* Worker 0 never made the rest of its increments: what counts is

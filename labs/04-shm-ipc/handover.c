@@ -224,8 +224,9 @@ int run_put(const char *name, const char *path, int timeout_ms, bool force)
     }
     /* Two times: filling the object (fresh memory, the file read) and the
      * hand-over itself, from HANDOVER_READY until get has acknowledged. */
-    fprintf(stderr, "put %s: %zu bytes, checksum %016llx, copied in %.3f s, handed over in %.3f s\n",
-            name, size, (unsigned long long)sum, copy_seconds, handover_seconds);
+    fprintf(stderr,
+            "put %s: %zu bytes, checksum %016llx, copied in %.3f s, handed over in %.3f s\n", name,
+            size, (unsigned long long)sum, copy_seconds, handover_seconds);
     return 0;
 }
 

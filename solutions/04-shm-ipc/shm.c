@@ -138,8 +138,7 @@ void region_publish(struct region *r)
 int region_await_ack(struct region *r, int timeout_ms)
 {
     int64_t deadline = now_ms() + timeout_ms;
-    while (atomic_load_explicit(&r->header->state, memory_order_acquire) !=
-           HANDOVER_ACKNOWLEDGED) {
+    while (atomic_load_explicit(&r->header->state, memory_order_acquire) != HANDOVER_ACKNOWLEDGED) {
         if (pause_or_give_up(deadline) == -1)
             return -1;
     }

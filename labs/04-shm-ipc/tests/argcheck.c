@@ -9,8 +9,8 @@
  * munmap length short of the mapped length by less than a page unmaps the
  * same pages. The lines are:
  *
- *   check: pthread_mutex_init pshared=shared|private robust=robust|stalled mapping=shared|private|none
- *       the attributes the mutex got, and the mapping it lies in
+ *   check: pthread_mutex_init pshared=shared|private robust=robust|stalled
+ * mapping=shared|private|none the attributes the mutex got, and the mapping it lies in
  *       (/proc/self/maps: "s" shared, "p" private, none: not in a mapping);
  *       attributes NULL count as private and stalled (the defaults)
  *   check: munmap length=L mapped=M
@@ -107,8 +107,8 @@ static char mapping_kind(const void *addr)
     while (kind == 0 && fgets(line, sizeof line, maps) != NULL) {
         unsigned long start, end;
         char perms[8];
-        if (sscanf(line, "%lx-%lx %7s", &start, &end, perms) == 3 &&
-            (unsigned long)addr >= start && (unsigned long)addr < end)
+        if (sscanf(line, "%lx-%lx %7s", &start, &end, perms) == 3 && (unsigned long)addr >= start &&
+            (unsigned long)addr < end)
             kind = perms[3];
     }
     fclose(maps);
@@ -126,7 +126,9 @@ int __wrap_pthread_mutex_init(pthread_mutex_t *mutex, const pthread_mutexattr_t 
     check_line("check: pthread_mutex_init pshared=%s robust=%s mapping=%s",
                pshared == PTHREAD_PROCESS_SHARED ? "shared" : "private",
                robust == PTHREAD_MUTEX_ROBUST ? "robust" : "stalled",
-               kind == 's' ? "shared" : kind == 'p' ? "private" : "none");
+               kind == 's'   ? "shared"
+               : kind == 'p' ? "private"
+                             : "none");
     return __real_pthread_mutex_init(mutex, attr);
 }
 

@@ -30,8 +30,8 @@ static bool mapping_of(const void *addr, char perms[8], size_t *length)
     bool found = false;
     while (!found && fgets(line, sizeof line, maps) != NULL) {
         unsigned long start, end;
-        if (sscanf(line, "%lx-%lx %7s", &start, &end, perms) == 3 &&
-            (unsigned long)addr >= start && (unsigned long)addr < end) {
+        if (sscanf(line, "%lx-%lx %7s", &start, &end, perms) == 3 && (unsigned long)addr >= start &&
+            (unsigned long)addr < end) {
             found = true;
             *length = end - (unsigned long)addr;
         }
@@ -73,8 +73,10 @@ void test_area_shared_after_fork(void)
               strerror(errno));
     char perms[8];
     size_t length = 0;
-    OT_ASSERT(mapping_of(area, perms, &length), "counter_area_map() returned %p, which is not "
-              "in any mapping of /proc/self/maps: return what mmap returned", (void *)area);
+    OT_ASSERT(mapping_of(area, perms, &length),
+              "counter_area_map() returned %p, which is not "
+              "in any mapping of /proc/self/maps: return what mmap returned",
+              (void *)area);
     OT_ASSERT(perms[0] == 'r' && perms[1] == 'w' && perms[3] == 's', /* clause CM-1 */
               "the mapping at %p has permissions \"%s\" in /proc/self/maps, expected \"rw-s\": "
               "readable, writable and shared (MAP_SHARED)",
@@ -103,7 +105,8 @@ void test_area_shared_after_fork(void)
 
     errno = 0;
     int result = counter_area_unmap(area);
-    OT_ASSERT(result == 0, "counter_area_unmap returned %d (%s), expected 0", result, /* clause CM-5 */
+    OT_ASSERT(result == 0, "counter_area_unmap returned %d (%s), expected 0",
+              result, /* clause CM-5 */
               strerror(errno));
     OT_ASSERT(!mapping_of(area, perms, &length), /* clause CM-5 */
               "after counter_area_unmap, %p is still mapped: munmap the whole area", (void *)area);
@@ -112,8 +115,8 @@ void test_area_shared_after_fork(void)
 void test_counter_atomic_exact(void)
 {
     long long increments = ot_random(20000, 60000);
-    const char *options[] = {"--mode", "atomic", "--workers", "8", "--increments",
-                             number(0, increments), NULL};
+    const char *options[] = {
+        "--mode", "atomic", "--workers", "8", "--increments", number(0, increments), NULL};
     struct ot_result result;
     struct count_line line;
     run_counter_ok(ot_program(), options, &result, &line);
@@ -128,8 +131,8 @@ void test_counter_atomic_exact(void)
 void test_private_contrast(void)
 {
     long long increments = ot_random(10000, 40000);
-    const char *shared[] = {"--mode", "atomic", "--workers", "4", "--increments",
-                            number(0, increments), NULL};
+    const char *shared[] = {
+        "--mode", "atomic", "--workers", "4", "--increments", number(0, increments), NULL};
     struct ot_result result;
     struct count_line line;
     run_counter_ok(ot_program(), shared, &result, &line);
@@ -138,8 +141,9 @@ void test_private_contrast(void)
               increments, (long long)line.got, 4 * increments);
     ot_result_free(&result);
 
-    const char *private_copy[] = {"--mode", "atomic", "--workers", "4", "--increments",
-                                  number(0, increments), "--private", NULL};
+    const char *private_copy[] = {
+        "--mode",    "atomic", "--workers", "4", "--increments", number(0, increments),
+        "--private", NULL};
     run_counter_ok(ot_program(), private_copy, &result, &line);
     OT_ASSERT(line.got == 0 && (long long)line.expected == 4 * increments, /* clause CT-2 */
               "with --private each worker counts in its own copy, so the parent must see "
@@ -151,8 +155,8 @@ void test_private_contrast(void)
 void test_counter_mutex_exact(void)
 {
     long long increments = ot_random(20000, 50000);
-    const char *options[] = {"--mode", "mutex", "--workers", "8", "--increments",
-                             number(0, increments), NULL};
+    const char *options[] = {
+        "--mode", "mutex", "--workers", "8", "--increments", number(0, increments), NULL};
     struct ot_result result;
     struct count_line line;
     run_counter_ok(ot_program(), options, &result, &line);
@@ -182,8 +186,8 @@ static void try_busy_lock(struct counter_area *area)
 void test_lock_recovers_owner_death(void)
 {
     /* The test maps the area itself: this test needs Task 2 only. */
-    struct counter_area *area = mmap(NULL, sizeof *area, PROT_READ | PROT_WRITE,
-                                     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    struct counter_area *area =
+        mmap(NULL, sizeof *area, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     OT_ASSERT(area != MAP_FAILED, "test: mmap: %s", strerror(errno));
     int error = counter_lock_init(&area->lock);
     OT_ASSERT(error == 0, "counter_lock_init returned %d (%s), expected 0", error, /* clause LK-2 */
@@ -201,8 +205,10 @@ void test_lock_recovers_owner_death(void)
     pthread_mutex_unlock(&area->lock);
 
     status = in_child(die_holding_lock, area);
-    OT_ASSERT(WIFSIGNALED(status), "a child that called counter_lock did not get the lock "
-              "(it exited %d)", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+    OT_ASSERT(WIFSIGNALED(status),
+              "a child that called counter_lock did not get the lock "
+              "(it exited %d)",
+              WIFEXITED(status) ? WEXITSTATUS(status) : -1);
     recovered = false;
     error = counter_lock(&area->lock, &recovered);
     OT_ASSERT(error == 0 && recovered, /* clause LK-4 */
@@ -227,8 +233,8 @@ void test_kill_holder_recovers(void)
 {
     int workers = (int)ot_random(3, 8);
     long long increments = 2 * ot_random(5000, 20000);
-    const char *options[] = {"--kill-holder", "--workers", number(0, workers), "--increments",
-                             number(1, increments), NULL};
+    const char *options[] = {"--kill-holder", "--workers",           number(0, workers),
+                             "--increments",  number(1, increments), NULL};
     struct ot_result result;
     struct count_line line;
     run_counter_ok(ot_program(), options, &result, &line);
@@ -241,8 +247,9 @@ void test_kill_holder_recovers(void)
     long long reported = -1, counted = -1, lost = -1;
     const char *account = strstr(result.out, "\ncompleted ");
     OT_ASSERT(account != NULL && /* clause LK-5 */
-                  sscanf(account, "\ncompleted %lld increments (worker 0 died before the other "
-                                  "%*d), counted %lld, lost %lld",
+                  sscanf(account,
+                         "\ncompleted %lld increments (worker 0 died before the other "
+                         "%*d), counted %lld, lost %lld",
                          &reported, &counted, &lost) == 3,
               "--kill-holder: expected a last line \"completed C increments (worker 0 died "
               "before the other K), counted G, lost L\"; the output: %.400s",
@@ -264,8 +271,10 @@ void test_lock_attributes(void)
     struct count_line line;
     run_counter_ok(ot_program_named("shmipc-checked"), options, &result, &line);
     const char *check = strstr(result.err, "check: pthread_mutex_init ");
-    OT_ASSERT(check != NULL, "pthread_mutex_init was never called by counter_lock_init. stderr: "
-              "%.400s", result.err);
+    OT_ASSERT(check != NULL,
+              "pthread_mutex_init was never called by counter_lock_init. stderr: "
+              "%.400s",
+              result.err);
     char pshared[16] = "", robust[16] = "", mapping[16] = "";
     OT_ASSERT(sscanf(check, "check: pthread_mutex_init pshared=%15s robust=%15s mapping=%15s",
                      pshared, robust, mapping) == 3,
@@ -282,8 +291,8 @@ void test_lock_attributes(void)
     int inits = -1, destroys = -1;
     const char *attrs = strstr(result.err, "check: pthread_mutexattr ");
     OT_ASSERT(attrs != NULL && /* clause LK-6 */
-                  sscanf(attrs, "check: pthread_mutexattr init=%d destroy=%d", &inits,
-                         &destroys) == 2 &&
+                  sscanf(attrs, "check: pthread_mutexattr init=%d destroy=%d", &inits, &destroys) ==
+                      2 &&
                   inits == 1 && destroys == 1,
               "counter_lock_init must make one pthread_mutexattr_t (pthread_mutexattr_init) and "
               "destroy it (pthread_mutexattr_destroy); seen: %.80s",

@@ -209,7 +209,8 @@ void test_stale_object_force(void)
     const char *args[] = {"put", p.name, "in.bin", "--timeout-ms", "300", NULL};
     struct ot_result result;
     run_shmipc(ot_program(), args, WAIT_MS, &result, "put on a stale object");
-    OT_ASSERT(ot_exit_status(&result) == 1 && strstr(result.err, "already exists") != NULL && /* clause RC-2 */
+    OT_ASSERT(ot_exit_status(&result) == 1 &&
+                  strstr(result.err, "already exists") != NULL && /* clause RC-2 */
                   strstr(result.err, "--force") != NULL,
               "put on an existing object must exit 1 with \"put NAME: already exists ... "
               "--force ...\" (region_create fails with EEXIST); it exited %d: %.300s",
@@ -258,7 +259,8 @@ void test_put_timeout_cleans_up(void)
     await_object(put, &p);
     int status = finish_shmipc(put, WAIT_MS, "put with no get");
     int64_t waited = now_ms() - start;
-    OT_ASSERT(status == 1 && strstr(ot_text(put, OT_STDERR), "no acknowledgement") != NULL, /* clause RW-1 */
+    OT_ASSERT(status == 1 &&
+                  strstr(ot_text(put, OT_STDERR), "no acknowledgement") != NULL, /* clause RW-1 */
               "put with no get and --timeout-ms %d must exit 1 with \"no acknowledgement from "
               "get within %d ms\"; it exited %d: %s",
               timeout_ms, timeout_ms, status, stderr_of(put));
@@ -287,7 +289,8 @@ void test_put_error_cleans_up(void)
     struct ot_session *put = start_shmipc(ot_program(), args);
     OT_ASSERT(setrlimit(RLIMIT_FSIZE, &saved) == 0, "test: setrlimit: %s", strerror(errno));
     int status = finish_shmipc(put, WAIT_MS, "put with a file size limit");
-    OT_ASSERT(status == 1 && strstr(ot_text(put, OT_STDERR), strerror(EFBIG)) != NULL, /* clause RC-4 */
+    OT_ASSERT(status == 1 &&
+                  strstr(ot_text(put, OT_STDERR), strerror(EFBIG)) != NULL, /* clause RC-4 */
               "put whose ftruncate fails must exit 1 with \"put NAME: cannot create it: %s\" "
               "(region_create returns -1 with ftruncate's errno); it exited %d: %s",
               strerror(EFBIG), status, stderr_of(put));
@@ -310,13 +313,13 @@ void test_signals_clean_up(void)
     await_object(put, &p);
     kill(ot_session_pid(put), SIGTERM);
     int status = finish_shmipc(put, 3000, "put after SIGTERM");
-    OT_ASSERT(status == 1 && strstr(ot_text(put, OT_STDERR), "got SIGTERM") != NULL, /* clause RW-2 */
+    OT_ASSERT(status == 1 &&
+                  strstr(ot_text(put, OT_STDERR), "got SIGTERM") != NULL, /* clause RW-2 */
               "put must stop waiting on SIGTERM (pause_or_give_up fails with EINTR), report "
               "\"got SIGTERM\" and exit 1; it exited %d: %s",
               status, stderr_of(put));
     OT_ASSERT(!object_exists(p.name), /* clause RR-2 */
-              "put ended by SIGTERM left /dev/shm%s: it must shm_unlink what it created",
-              p.name);
+              "put ended by SIGTERM left /dev/shm%s: it must shm_unlink what it created", p.name);
     ot_end(put);
 
     const char *get_args[] = {"get", p.name, "out.bin", "--timeout-ms", "10000", NULL};
@@ -325,12 +328,12 @@ void test_signals_clean_up(void)
     await_get_waiting(get, "out.bin");
     kill(ot_session_pid(get), SIGINT);
     status = finish_shmipc(get, 3000, "get after SIGINT");
-    OT_ASSERT(status == 1 && strstr(ot_text(get, OT_STDERR), "got SIGINT") != NULL, /* clause RW-2 */
+    OT_ASSERT(status == 1 &&
+                  strstr(ot_text(get, OT_STDERR), "got SIGINT") != NULL, /* clause RW-2 */
               "get waiting for its object must stop on SIGINT (EINTR), report \"got SIGINT\" "
               "and exit 1; it exited %d: %s",
               status, stderr_of(get));
-    OT_ASSERT(!object_exists(p.name), "get created /dev/shm%s: only put creates objects",
-              p.name);
+    OT_ASSERT(!object_exists(p.name), "get created /dev/shm%s: only put creates objects", p.name);
     ot_end(get);
     drop_payload(&p);
 }
@@ -594,8 +597,10 @@ void test_bad_input(void)
     struct ot_result result;
     struct count_line line;
     run_counter_ok(ot_program(), options, &result, &line);
-    OT_ASSERT(line.got == 10000, "'shmipc counter --mode mutex --workers 2 --increments 5000' "
-              "counted %lld, expected 10000", (long long)line.got);
+    OT_ASSERT(line.got == 10000,
+              "'shmipc counter --mode mutex --workers 2 --increments 5000' "
+              "counted %lld, expected 10000",
+              (long long)line.got);
     ot_result_free(&result);
     free(name);
 }
