@@ -108,14 +108,15 @@ static double seconds_since(int64_t start_ns)
     return (double)(now_ns() - start_ns) / 1e9;
 }
 
-/* Read exactly LEN bytes of FD into BUF. 0, or -1 with errno (EIO if the
- * file ends early, EINTR after SIGINT or SIGTERM). */
-static int read_exactly(int fd, unsigned char *buf, size_t len)
+/* Move exactly LEN bytes between FD and BUF, CHUNK_BYTES a call: read(2)
+ * into BUF when READING, else write(2) from it. 0, or -1 with errno (EIO if
+ * the file ends early, EINTR after SIGINT or SIGTERM). */
+static int copy_exactly(int fd, unsigned char *buf, size_t len, bool reading)
 {
     size_t done = 0;
     while (done < len) {
         size_t want = len - done < CHUNK_BYTES ? len - done : CHUNK_BYTES;
-        ssize_t n = read(fd, buf + done, want);
+        ssize_t n = reading ? read(fd, buf + done, want) : write(fd, buf + done, want);
         if (n == -1 && errno == EINTR && shutdown_signal == 0)
             continue;
         if (n == -1)
@@ -124,27 +125,6 @@ static int read_exactly(int fd, unsigned char *buf, size_t len)
             errno = EIO; /* the file shrank while we read it */
             return -1;
         }
-        done += (size_t)n;
-        if (shutdown_signal != 0) {
-            errno = EINTR;
-            return -1;
-        }
-    }
-    return 0;
-}
-
-/* Write the LEN bytes of BUF to FD. 0, or -1 with errno (EINTR after
- * SIGINT or SIGTERM). */
-static int write_exactly(int fd, const unsigned char *buf, size_t len)
-{
-    size_t done = 0;
-    while (done < len) {
-        size_t want = len - done < CHUNK_BYTES ? len - done : CHUNK_BYTES;
-        ssize_t n = write(fd, buf + done, want);
-        if (n == -1 && errno == EINTR && shutdown_signal == 0)
-            continue;
-        if (n == -1)
-            return -1;
         done += (size_t)n;
         if (shutdown_signal != 0) {
             errno = EINTR;
@@ -199,7 +179,7 @@ int run_put(const char *name, const char *path, int timeout_ms, bool force)
         close(fd);
         return 1;
     }
-    if (read_exactly(fd, r.data, size) == -1) {
+    if (copy_exactly(fd, r.data, size, true) == -1) {
         report_stop("put", "", name, timeout_ms, "; removed it");
         close(fd);
         region_release(&r, true);
@@ -249,7 +229,7 @@ int run_get(const char *name, const char *path, int timeout_ms)
     }
     int64_t start = now_ns(); /* the copy, not the wait for put */
     size_t size = r.length - REGION_HEADER_SIZE;
-    int written = write_exactly(fd, r.data, size);
+    int written = copy_exactly(fd, r.data, size, false);
     if (close(fd) == -1)
         written = -1;
     if (written == -1) {

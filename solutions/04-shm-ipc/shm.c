@@ -72,6 +72,14 @@ int counter_lock(pthread_mutex_t *lock, bool *recovered)
     return error;
 }
 
+/* Record in R the mapping at P of LENGTH bytes: the header page, then the data. */
+static void set_mapping(struct region *r, void *p, size_t length)
+{
+    r->header = p;
+    r->data = (unsigned char *)p + REGION_HEADER_SIZE;
+    r->length = length;
+}
+
 /* Unmap R's mapping, if any; 0 or -1 with errno. */
 static int unmap_region(struct region *r)
 {
@@ -111,9 +119,7 @@ int region_create(struct region *r, const char *name, size_t data_size, bool for
     /* The mapping keeps the object open; the descriptor is not needed. */
     close(fd);
 
-    r->header = p;
-    r->data = (unsigned char *)p + REGION_HEADER_SIZE;
-    r->length = length;
+    set_mapping(r, p, length);
     r->header->data_size = data_size;
     return 0;
 
@@ -183,8 +189,7 @@ int region_attach(struct region *r, const char *name, int timeout_ms)
     void *p = mmap(NULL, REGION_HEADER_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     if (p == MAP_FAILED)
         goto fail;
-    r->header = p;
-    r->length = REGION_HEADER_SIZE;
+    set_mapping(r, p, REGION_HEADER_SIZE); /* the header page alone, for now */
 
     /* Acquire: once READY is seen, the data put wrote before it is seen too. */
     while (atomic_load_explicit(&r->header->state, memory_order_acquire) != HANDOVER_READY) {
@@ -207,9 +212,7 @@ int region_attach(struct region *r, const char *name, int timeout_ms)
     if (p == MAP_FAILED)
         goto fail;
     close(fd);
-    r->header = p;
-    r->data = (unsigned char *)p + REGION_HEADER_SIZE;
-    r->length = length;
+    set_mapping(r, p, length);
     return 0;
 
 fail:;
