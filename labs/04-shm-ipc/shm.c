@@ -129,8 +129,9 @@ void region_acknowledge(struct region *r)
 /* Tasks 3 and 4. */
 int region_release(struct region *r, bool unlink)
 {
-    /* TODO: munmap(r->header, r->length) if r->header is not NULL, set it
-     * to NULL; with UNLINK, shm_unlink(r->name) (ENOENT is no error). */
+    /* TODO: munmap(r->header, r->length) if r->header is not NULL; then
+     * header and data NULL, length 0; with UNLINK, shm_unlink(r->name)
+     * (ENOENT is no error). */
     (void)r;
     (void)unlink;
     not_implemented("region_release");

@@ -109,7 +109,7 @@ struct region {
  * An object NAME that already exists: with FORCE, unlink it and create a
  * new one; without, fail with EEXIST and leave it alone.
  * Returns 0, or -1 with errno; on failure nothing created stays behind
- * (no object, no mapping, no descriptor).
+ * (no object, no mapping, no descriptor) and r->header is NULL.
  */
 int region_create(struct region *r, const char *name, size_t data_size, bool force);
 
@@ -151,7 +151,8 @@ void region_acknowledge(struct region *r);
 /*
  * Both: unmap R's mapping (munmap with the length mapped; nothing if
  * header is NULL), then with UNLINK remove NAME (shm_unlink; an object
- * already gone, ENOENT, is no error). Leaves R with header NULL.
+ * already gone, ENOENT, is no error). Leaves R with header and data NULL
+ * and length 0, even when munmap fails.
  * Returns 0, or -1 with errno of the first call that failed (the others
  * are still made).
  */

@@ -100,11 +100,14 @@ int region_create(struct region *r, const char *name, size_t data_size, bool for
     size_t length = REGION_HEADER_SIZE + data_size;
 
     /* O_EXCL: fail if NAME exists, so that two puts never share an object. */
-    int fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL, 0600);
+    const int flags = O_RDWR | O_CREAT | O_EXCL;
+    const mode_t mode = 0600; /* the owner's alone */
+    int fd = shm_open(name, flags, mode);
     if (fd == -1 && errno == EEXIST && force) {
-        if (shm_unlink(name) == -1 && errno != ENOENT)
-            return -1;
-        fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL, 0600);
+        /* If the stale object cannot be removed, the second shm_open fails
+         * with EEXIST again, which says why well enough. */
+        shm_unlink(name);
+        fd = shm_open(name, flags, mode);
     }
     if (fd == -1)
         return -1;

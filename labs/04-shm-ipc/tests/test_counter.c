@@ -5,9 +5,10 @@
  */
 #include "oslab.h"
 
-#include <signal.h>   /* raise */
-#include <sys/mman.h> /* mmap */
-#include <sys/wait.h> /* waitpid */
+#include <signal.h>       /* raise */
+#include <sys/resource.h> /* setrlimit */
+#include <sys/mman.h>     /* mmap */
+#include <sys/wait.h>     /* waitpid */
 
 #include "support.h"
 #include "tests.h"
@@ -64,6 +65,36 @@ static void write_in_child(struct counter_area *area)
     area->completed[MAX_WORKERS - 1] = child_value + 1;
 }
 
+/* The child of test_area_shared_after_fork that calls counter_area_map with
+ * its address space full (RLIMIT_AS at what it uses now): _exit 0 if it
+ * returned NULL with ENOMEM, 1 for MAP_FAILED, 2 for another errno, 3 for
+ * a mapping. */
+static void map_without_room(struct counter_area *unused)
+{
+    (void)unused;
+    FILE *status = fopen("/proc/self/status", "r");
+    char line[256];
+    long long vm_kib = -1;
+    while (status != NULL && fgets(line, sizeof line, status) != NULL)
+        if (sscanf(line, "VmSize: %lld kB", &vm_kib) == 1)
+            break;
+    if (status != NULL)
+        fclose(status);
+    struct rlimit full = {.rlim_cur = (rlim_t)vm_kib * 1024, .rlim_max = RLIM_INFINITY};
+    if (getrlimit(RLIMIT_AS, &full) == -1 || vm_kib < 0)
+        _exit(3);
+    full.rlim_cur = (rlim_t)vm_kib * 1024;
+    if (setrlimit(RLIMIT_AS, &full) == -1)
+        _exit(3);
+    errno = 0;
+    struct counter_area *area = counter_area_map();
+    if (area == MAP_FAILED)
+        _exit(1);
+    if (area == NULL)
+        _exit(errno == ENOMEM ? 0 : 2);
+    _exit(3);
+}
+
 void test_area_shared_after_fork(void)
 {
     errno = 0;
@@ -102,6 +133,15 @@ void test_area_shared_after_fork(void)
               "a forked child set value = %lld in the area, but the parent sees %lld: the "
               "mapping must be MAP_SHARED so that fork shares it instead of copying it",
               child_value, (long long)area->value);
+
+    status = in_child(map_without_room, area);
+    OT_ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 0, /* clause CM-6 */
+              "with no address space left (RLIMIT_AS), counter_area_map must return NULL with "
+              "errno ENOMEM; it returned %s",
+              WIFEXITED(status) && WEXITSTATUS(status) == 1   ? "MAP_FAILED: check for it"
+              : WIFEXITED(status) && WEXITSTATUS(status) == 2 ? "NULL with another errno"
+              : WIFEXITED(status) && WEXITSTATUS(status) == 3 ? "a mapping (test: setrlimit?)"
+                                                              : "nothing: it crashed");
 
     errno = 0;
     int result = counter_area_unmap(area);

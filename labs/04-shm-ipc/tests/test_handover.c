@@ -184,6 +184,19 @@ static long long object_size(const char *name)
     return stat(path, &st) == 0 ? (long long)st.st_size : -1;
 }
 
+/* Check that object NAME has mode 0600 (the owner's alone). WHAT: whose. */
+static void check_object_mode(const char *name, const char *what)
+{
+    char path[NAME_MAX + 16];
+    snprintf(path, sizeof path, "/dev/shm%s", name);
+    struct stat st;
+    OT_ASSERT(stat(path, &st) == 0, "test: stat %s: %s", path, strerror(errno));
+    OT_ASSERT((st.st_mode & 07777) == 0600, /* clause RC-1 */
+              "%s: /dev/shm%s has mode %04o, expected 0600: shm_open(..., 0600), the owner's "
+              "alone",
+              what, name, (unsigned)(st.st_mode & 07777));
+}
+
 /* An object name and the size it should reach. */
 struct sized_object {
     const char *name;
@@ -205,6 +218,17 @@ void test_stale_object_force(void)
     long long stale_size = ot_random(1000, 100000);
     OT_ASSERT(ftruncate(fd, stale_size) == 0, "test: ftruncate: %s", strerror(errno));
     close(fd);
+
+    /* region_create itself: EEXIST, and R left with no mapping. */
+    struct region r;
+    memset(&r, 0xa5, sizeof r);
+    errno = 0;
+    int created = region_create(&r, p.name, 100, false);
+    int error = errno;
+    OT_ASSERT(created == -1 && error == EEXIST && r.header == NULL, /* clause RC-2 */
+              "region_create on an existing name without FORCE returned %d with errno %s and "
+              "header %p, expected -1, EEXIST and NULL",
+              created, strerrorname_np(error) ? strerrorname_np(error) : "0", (void *)r.header);
 
     const char *args[] = {"put", p.name, "in.bin", "--timeout-ms", "300", NULL};
     struct ot_result result;
@@ -232,6 +256,7 @@ void test_stale_object_force(void)
               "%lld): with FORCE, region_create must shm_unlink it and create a new one. "
               "put's stderr: %s",
               p.name, object_size(p.name), replaced.size, stderr_of(put));
+    check_object_mode(p.name, "put --force"); /* clause RC-3 */
     struct ot_session *get = start_shmipc(ot_program(), get_args);
     int get_status = finish_shmipc(get, WAIT_MS, "get");
     int put_status = finish_shmipc(put, WAIT_MS, "put --force");
@@ -257,6 +282,7 @@ void test_put_timeout_cleans_up(void)
     int64_t start = now_ms();
     struct ot_session *put = start_shmipc(ot_program(), args);
     await_object(put, &p);
+    check_object_mode(p.name, "put");
     int status = finish_shmipc(put, WAIT_MS, "put with no get");
     int64_t waited = now_ms() - start;
     OT_ASSERT(status == 1 &&
@@ -466,11 +492,28 @@ void test_attach_checks_and_gives_up(void)
               "HANDOVER_ACKNOWLEDGED (2)",
               atomic_load(&header->state));
     result = region_release(&r, true);
-    OT_ASSERT(result == 0 && r.header == NULL, /* clause RR-1 */
-              "region_release(r, true) returned %d (%s), header %p: expected 0 and NULL", result,
-              strerror(errno), (void *)r.header);
+    OT_ASSERT(result == 0 && r.header == NULL && r.data == NULL && r.length == 0, /* clause RR-1 */
+              "region_release(r, true) returned %d (%s), header %p, data %p, length %zu: "
+              "expected 0, NULL, NULL, 0",
+              result, strerror(errno), (void *)r.header, (void *)r.data, r.length);
     OT_ASSERT(!object_exists(name) && mappings_of(name + 1) == mine, /* clause RR-1 */
               "after region_release(r, true) the object must be unlinked and get's mapping gone");
+
+    /* munmap fails (EINVAL) for an address that is not page-aligned. */
+    static char not_mapped[2 * REGION_HEADER_SIZE];
+    struct region bad = {.header = (struct region_header *)(not_mapped + 1),
+                         .data = (unsigned char *)not_mapped + REGION_HEADER_SIZE,
+                         .length = REGION_HEADER_SIZE};
+    snprintf(bad.name, sizeof bad.name, "%s", name);
+    errno = 0;
+    result = region_release(&bad, false);
+    int error = errno;
+    OT_ASSERT(result == -1 && error == EINVAL && bad.header == NULL && /* clause RR-4 */
+                  bad.data == NULL && bad.length == 0,
+              "region_release on a mapping munmap refuses returned %d with errno %s, header %p, "
+              "length %zu: expected -1 with munmap's EINVAL, and R emptied all the same",
+              result, strerrorname_np(error) ? strerrorname_np(error) : "0", (void *)bad.header,
+              bad.length);
     munmap(header, size);
     remove_object(name);
     free(name);
