@@ -18,7 +18,7 @@
  * fit in /dev/shm are skipped with a warning. Then `SHMIPC counter` with
  * 1, 2, 4 and 8 workers against the same loop in threads of one process.
  * With gnuplot installed, the hand-over table is also drawn into
- * shmbench-handover.png in the current folder.
+ * shmbench-handover.png in the current folder (make bench: the build folder).
  */
 #include "oslab.h"
 
@@ -293,8 +293,9 @@ static void plot(const char *data_path)
              "set ylabel 'GB/s'; set logscale x 2; set key left top; "
              "plot for [c=2:6] '%s' using 1:c with linespoints title columnheader\"",
              data_path);
+    char cwd[4096];
     if (system(command) == 0)
-        printf("plot: shmbench-handover.png\n");
+        printf("plot: %s/shmbench-handover.png\n", getcwd(cwd, sizeof cwd) ? cwd : ".");
     else
         printf("(gnuplot failed: no plot)\n");
 }
