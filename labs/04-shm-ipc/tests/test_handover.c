@@ -142,9 +142,10 @@ void test_get_then_put(void)
 
 void test_get_waits_for_size(void)
 {
-    /* put holds the object at 0 bytes for 400 ms after creating it; get
-     * (held 50 ms after its own shm_open) finds it that small, both ways. */
-    setenv("SHMIPC_DELAY_CREATE_MS", "400", 1);
+    /* put holds the object at 0 bytes for 800 ms after creating it; get
+     * (held 50 ms after its own shm_open) finds it that small, both ways,
+     * even on a machine so loaded that get takes long to start. */
+    setenv("SHMIPC_DELAY_CREATE_MS", "800", 1);
     setenv("SHMIPC_DELAY_OPEN_MS", "50", 1);
     const char *racy = ot_program_named("shmipc-racedelay");
     char program[4096];
@@ -163,14 +164,14 @@ void test_get_waits_for_size(void)
 
 void test_flag_after_data(void)
 {
-    /* put waits 300 ms before it reads the first byte of the file into the
+    /* put waits 600 ms before it reads the first byte of the file into the
      * mapping: whatever get reads before then is zeros. */
-    setenv("SHMIPC_DELAY_COPY_MS", "300", 1);
+    setenv("SHMIPC_DELAY_COPY_MS", "600", 1);
     char program[4096];
     snprintf(program, sizeof program, "%s", ot_program_named("shmipc-racedelay"));
     struct payload p = make_payload("flag", (size_t)ot_random(4 << 20, 8 << 20));
     hand_over(program, ot_program(), true, &p, /* clause RP-2 */
-              "get waiting first; put held 300 ms before it copies the data in");
+              "get waiting first; put held 600 ms before it copies the data in");
     drop_payload(&p);
     unsetenv("SHMIPC_DELAY_COPY_MS");
 }
@@ -389,7 +390,8 @@ void test_get_killed_mid_copy(void)
      * get is mid-copy, blocked, when it is killed. */
     struct payload p = make_payload("killed", 8 << 20);
     OT_ASSERT(mkfifo("out.fifo", 0600) == 0, "test: mkfifo: %s", strerror(errno));
-    const char *put_args[] = {"put", p.name, "in.bin", "--timeout-ms", "1500", NULL};
+    /* 3 s: time enough for get to start and attach on a loaded machine. */
+    const char *put_args[] = {"put", p.name, "in.bin", "--timeout-ms", "3000", NULL};
     const char *get_args[] = {"get", p.name, "out.fifo", "--timeout-ms", "10000", NULL};
     struct ot_session *put = start_shmipc(ot_program(), put_args);
     await_object(put, &p);
