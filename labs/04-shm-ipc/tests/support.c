@@ -3,6 +3,7 @@
  */
 #include "oslab.h"
 
+#include <dirent.h>   /* opendir: counting descriptors */
 #include <fcntl.h>    /* open */
 #include <sys/mman.h> /* shm_unlink */
 #include <sys/wait.h> /* WIFSIGNALED */
@@ -206,4 +207,35 @@ int mappings_of(const char *needle)
             count++;
     fclose(maps);
     return count;
+}
+
+bool mapping_of(const void *addr, char perms[8], size_t *length)
+{
+    FILE *maps = fopen("/proc/self/maps", "r");
+    OT_ASSERT(maps != NULL, "test: /proc/self/maps: %s", strerror(errno));
+    char line[4096];
+    bool found = false;
+    while (!found && fgets(line, sizeof line, maps) != NULL) {
+        unsigned long start, end;
+        if (sscanf(line, "%lx-%lx %7s", &start, &end, perms) == 3 && (unsigned long)addr >= start &&
+            (unsigned long)addr < end) {
+            found = true;
+            *length = end - (unsigned long)addr;
+        }
+    }
+    fclose(maps);
+    return found;
+}
+
+int open_descriptors(void)
+{
+    DIR *dir = opendir("/proc/self/fd");
+    OT_ASSERT(dir != NULL, "test: opendir /proc/self/fd: %s", strerror(errno));
+    int count = 0;
+    struct dirent *entry;
+    while ((entry = readdir(dir)) != NULL)
+        if (entry->d_name[0] != '.')
+            count++;
+    closedir(dir);
+    return count - 1; /* not the one opendir holds */
 }

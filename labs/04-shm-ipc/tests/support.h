@@ -75,4 +75,11 @@ void check_file_holds(const char *path, const unsigned char *data, size_t len, u
 /* How many lines of /proc/self/maps map a file whose path contains NEEDLE. */
 int mappings_of(const char *needle);
 
+/* The permissions ("rw-s") of the mapping holding ADDR, in PERMS (8 bytes),
+ * and the bytes from ADDR to its end in *LENGTH; false if ADDR is in none. */
+bool mapping_of(const void *addr, char perms[8], size_t *length);
+
+/* How many descriptors this process has open. */
+int open_descriptors(void);
+
 #endif /* SUPPORT_H */

@@ -21,26 +21,6 @@ static const char *number(int slot, long long value)
     return text[slot];
 }
 
-/* The permissions of the mapping holding ADDR in /proc/self/maps ("rw-s"),
- * and its length in *LENGTH; false if ADDR is in no mapping. */
-static bool mapping_of(const void *addr, char perms[8], size_t *length)
-{
-    FILE *maps = fopen("/proc/self/maps", "r");
-    OT_ASSERT(maps != NULL, "test: /proc/self/maps: %s", strerror(errno));
-    char line[4096];
-    bool found = false;
-    while (!found && fgets(line, sizeof line, maps) != NULL) {
-        unsigned long start, end;
-        if (sscanf(line, "%lx-%lx %7s", &start, &end, perms) == 3 && (unsigned long)addr >= start &&
-            (unsigned long)addr < end) {
-            found = true;
-            *length = end - (unsigned long)addr;
-        }
-    }
-    fclose(maps);
-    return found;
-}
-
 /* Fork a child that runs BODY(AREA) and _exits 0; wait for it; its wait status. */
 static int in_child(void (*body)(struct counter_area *), struct counter_area *area)
 {

@@ -14,6 +14,7 @@
 #include <sys/mman.h>     /* shm_open, mmap */
 #include <sys/resource.h> /* setrlimit */
 #include <sys/stat.h>     /* mkfifo, stat */
+#include <sys/wait.h>     /* waitpid */
 
 #include "support.h"
 #include "tests.h"
@@ -231,6 +232,36 @@ void test_stale_object_force(void)
               "header %p, expected -1, EEXIST and NULL",
               created, strerrorname_np(error) ? strerrorname_np(error) : "0", (void *)r.header);
 
+    /* And on a fresh name: the object, its size, its mapping, no descriptor left. */
+    char *fresh = unique_object_name("fresh");
+    size_t data_size = (size_t)ot_random(1, 100000);
+    int fds = open_descriptors();
+    created = region_create(&r, fresh, data_size, false);
+    OT_ASSERT(created == 0 && r.header != NULL, /* clause RC-1 */
+              "region_create on a fresh name returned %d (%s)", created, strerror(errno));
+    char perms[8] = "";
+    size_t mapped = 0;
+    bool found = mapping_of(r.header, perms, &mapped);
+    OT_ASSERT(found && strcmp(perms, "rw-s") == 0 && mapped >= r.length && /* clause RC-1 */
+                  r.length == REGION_HEADER_SIZE + data_size &&
+                  r.data == (unsigned char *)r.header + REGION_HEADER_SIZE &&
+                  r.header->data_size == data_size &&
+                  object_size(fresh) == (long long)(REGION_HEADER_SIZE + data_size),
+              "region_create(r, name, %zu): expected an object of %zu bytes mapped \"rw-s\" "
+              "(MAP_SHARED, read and write), r->length %zu, r->data one page after r->header, "
+              "header->data_size %zu; got an object of %lld bytes, a mapping \"%s\", length "
+              "%zu, data_size %llu",
+              data_size, REGION_HEADER_SIZE + data_size, REGION_HEADER_SIZE + data_size, data_size,
+              object_size(fresh), perms, r.length, (unsigned long long)r.header->data_size);
+    OT_ASSERT(atomic_load(&r.header->state) == HANDOVER_EMPTY, /* clause RC-1 */
+              "a new object's state must stay HANDOVER_EMPTY until region_publish");
+    OT_ASSERT(open_descriptors() == fds, /* clause RC-1 */
+              "region_create left a descriptor open: close it once the object is mapped");
+    check_object_mode(fresh, "region_create");
+    OT_ASSERT(region_release(&r, true) == 0 && !object_exists(fresh),
+              "region_release(r, true) after region_create failed or left the object");
+    free(fresh);
+
     const char *args[] = {"put", p.name, "in.bin", "--timeout-ms", "300", NULL};
     struct ot_result result;
     run_shmipc(ot_program(), args, WAIT_MS, &result, "put on a stale object");
@@ -302,8 +333,63 @@ void test_put_timeout_cleans_up(void)
     drop_payload(&p);
 }
 
+/* Name for create_without_room (set before the fork). */
+static char *no_room_name;
+
+/* In a child: region_create with the address space full (RLIMIT_AS at what
+ * the child uses now), so that its mmap fails. _exit 0 if it returned -1
+ * with ENOMEM and left no object, 1 if it returned 0, 2 for another errno,
+ * 3 if the object stayed, 4 if the limit could not be set. */
+static noreturn void create_without_room(void)
+{
+    FILE *status = fopen("/proc/self/status", "r");
+    char line[256];
+    long long vm_kib = -1;
+    while (status != NULL && fgets(line, sizeof line, status) != NULL)
+        if (sscanf(line, "VmSize: %lld kB", &vm_kib) == 1)
+            break;
+    if (status != NULL)
+        fclose(status);
+    struct rlimit full;
+    if (vm_kib < 0 || getrlimit(RLIMIT_AS, &full) == -1)
+        _exit(4);
+    full.rlim_cur = (rlim_t)vm_kib * 1024;
+    if (setrlimit(RLIMIT_AS, &full) == -1)
+        _exit(4);
+    struct region r;
+    errno = 0;
+    int result = region_create(&r, no_room_name, 1 << 20, false);
+    int error = errno;
+    if (result == 0)
+        _exit(1);
+    if (object_exists(no_room_name))
+        _exit(3);
+    _exit(error == ENOMEM ? 0 : 2);
+}
+
 void test_put_error_cleans_up(void)
 {
+    /* region_create whose mmap fails: -1 with ENOMEM, no object left. */
+    no_room_name = unique_object_name("nomap");
+    fflush(NULL);
+    pid_t child = fork();
+    OT_ASSERT(child != -1, "test: fork: %s", strerror(errno));
+    if (child == 0)
+        create_without_room();
+    int wstatus;
+    OT_ASSERT(waitpid(child, &wstatus, 0) == child, "test: waitpid: %s", strerror(errno));
+    bool left = object_exists(no_room_name);
+    remove_object(no_room_name);
+    OT_ASSERT(WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0, /* clause RC-4 */
+              "region_create whose mmap fails (no address space left) must return -1 with "
+              "mmap's errno ENOMEM and shm_unlink the object; %s",
+              !WIFEXITED(wstatus)                 ? "it crashed: check mmap against MAP_FAILED"
+              : WEXITSTATUS(wstatus) == 1         ? "it returned 0"
+              : WEXITSTATUS(wstatus) == 2         ? "errno was not ENOMEM"
+              : WEXITSTATUS(wstatus) == 3 || left ? "the object stayed in /dev/shm"
+                                                  : "test: setrlimit failed");
+    free(no_room_name);
+
     /* The file is 2 MiB; put's object (a page more) cannot grow past the
      * 1 MiB file size limit that put inherits from this test: ftruncate
      * fails with EFBIG after shm_open has created the object. */
@@ -458,6 +544,7 @@ void test_attach_checks_and_gives_up(void)
 {
     char *name = unique_object_name("attach");
     int64_t start = now_ms();
+    int fds = open_descriptors();
     expect_attach_fails(name, 200, ETIMEDOUT, 0, "a name that never appears");
     OT_ASSERT(now_ms() - start >= 200, /* clause RA-4 */
               "region_attach gave up on a missing name after %lld ms, before its 200 ms",
@@ -488,6 +575,15 @@ void test_attach_checks_and_gives_up(void)
               r.data == (unsigned char *)r.header + REGION_HEADER_SIZE ? "=" : "!=");
     OT_ASSERT(memcmp(r.data, data, data_size) == 0, /* clause RA-1 */
               "region_attach's r->data does not show the object's data");
+    char perms[8] = "";
+    size_t mapped = 0;
+    bool found = mapping_of(r.header, perms, &mapped);
+    OT_ASSERT(found && strcmp(perms, "rw-s") == 0 && mapped >= size, /* clause RA-1 */
+              "region_attach must map the whole object MAP_SHARED for reading and writing: "
+              "its mapping is \"%s\" with %zu bytes from r->header",
+              perms, mapped);
+    OT_ASSERT(open_descriptors() == fds, /* clause RA-4 */
+              "region_attach (or a failed attempt) left a descriptor open: close it");
     region_acknowledge(&r);
     OT_ASSERT(atomic_load(&header->state) == HANDOVER_ACKNOWLEDGED, /* clause RK-1 */
               "after region_acknowledge the header's state is %d, expected "
