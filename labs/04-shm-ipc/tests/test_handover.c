@@ -127,6 +127,18 @@ static void hand_over(const char *put_program, const char *get_program, bool get
     ot_end(get);
 }
 
+/* Create object NAME of SIZE bytes and map it; the mapping (SIZE bytes). */
+static struct region_header *make_object(const char *name, size_t size)
+{
+    int fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL, 0600);
+    OT_ASSERT(fd != -1, "test: shm_open %s: %s", name, strerror(errno));
+    OT_ASSERT(ftruncate(fd, (off_t)size) == 0, "test: ftruncate: %s", strerror(errno));
+    void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    OT_ASSERT(p != MAP_FAILED, "test: mmap: %s", strerror(errno));
+    close(fd);
+    return p;
+}
+
 void test_put_then_get(void)
 {
     struct payload p = make_payload("putfirst", TEST_DATA_BYTES);
@@ -138,6 +150,11 @@ void test_get_then_put(void)
 {
     struct payload p = make_payload("getfirst", TEST_DATA_BYTES);
     hand_over(ot_program(), ot_program(), true, &p, "get first, then put"); /* clause RA-2 */
+    drop_payload(&p);
+    /* An empty file: the object is the header page alone, exactly
+     * REGION_HEADER_SIZE bytes, which is big enough. */
+    p = make_payload("empty", 0);
+    hand_over(ot_program(), ot_program(), true, &p, "an empty file"); /* clause RA-3 */
     drop_payload(&p);
 }
 
@@ -306,12 +323,38 @@ void test_stale_object_force(void)
 
 void test_put_timeout_cleans_up(void)
 {
+    /* region_await_ack itself, on an object the test made. */
+    char *name = unique_object_name("ack");
+    struct region r = {.header = make_object(name, REGION_HEADER_SIZE),
+                       .length = REGION_HEADER_SIZE};
+    r.data = (unsigned char *)r.header + REGION_HEADER_SIZE;
+    snprintf(r.name, sizeof r.name, "%s", name);
+    atomic_store(&r.header->state, HANDOVER_ACKNOWLEDGED);
+    errno = 0;
+    int acked = region_await_ack(&r, 5000);
+    OT_ASSERT(acked == 0, /* clause RW-1 */
+              "region_await_ack on an object already HANDOVER_ACKNOWLEDGED returned %d (%s), "
+              "expected 0",
+              acked, strerror(errno));
+    atomic_store(&r.header->state, HANDOVER_READY);
+    int64_t start = now_ms();
+    errno = 0;
+    acked = region_await_ack(&r, 150);
+    int error = errno;
+    OT_ASSERT(acked == -1 && error == ETIMEDOUT && now_ms() - start >= 150, /* clause RW-1 */
+              "region_await_ack(r, 150) with no acknowledgement returned %d (%s) after %lld ms, "
+              "expected -1 with ETIMEDOUT after 150 ms",
+              acked, strerror(error), (long long)(now_ms() - start));
+    munmap(r.header, REGION_HEADER_SIZE);
+    remove_object(name);
+    free(name);
+
     struct payload p = make_payload("timeout", (size_t)ot_random(1 << 20, 2 << 20));
     int timeout_ms = (int)ot_random(300, 600);
     char timeout[16];
     snprintf(timeout, sizeof timeout, "%d", timeout_ms);
     const char *args[] = {"put", p.name, "in.bin", "--timeout-ms", timeout, NULL};
-    int64_t start = now_ms();
+    start = now_ms();
     struct ot_session *put = start_shmipc(ot_program(), args);
     await_object(put, &p);
     check_object_mode(p.name, "put");
@@ -333,14 +376,8 @@ void test_put_timeout_cleans_up(void)
     drop_payload(&p);
 }
 
-/* Name for create_without_room (set before the fork). */
-static char *no_room_name;
-
-/* In a child: region_create with the address space full (RLIMIT_AS at what
- * the child uses now), so that its mmap fails. _exit 0 if it returned -1
- * with ENOMEM and left no object, 1 if it returned 0, 2 for another errno,
- * 3 if the object stayed, 4 if the limit could not be set. */
-static noreturn void create_without_room(void)
+/* This process's address space in KiB (VmSize of /proc/self/status), -1 if unknown. */
+static long long virtual_size_kib(void)
 {
     FILE *status = fopen("/proc/self/status", "r");
     char line[256];
@@ -350,20 +387,39 @@ static noreturn void create_without_room(void)
             break;
     if (status != NULL)
         fclose(status);
-    struct rlimit full;
-    if (vm_kib < 0 || getrlimit(RLIMIT_AS, &full) == -1)
+    return vm_kib;
+}
+
+/* Name for create_without_room (set before the fork). */
+static char *no_room_name;
+
+/* In a child: region_create with the address space full (RLIMIT_AS at what
+ * the child uses now), so that its mmap fails. _exit 0 if it returned -1
+ * with ENOMEM and left no object, 1 if it returned 0, 2 for another errno,
+ * 3 if the object stayed, 4 if the limit could not be set, 5 if a
+ * descriptor stayed open. */
+static noreturn void create_without_room(void)
+{
+    int fds = open_descriptors();
+    struct rlimit saved;
+    long long vm_kib = virtual_size_kib();
+    if (vm_kib < 0 || getrlimit(RLIMIT_AS, &saved) == -1)
         _exit(4);
-    full.rlim_cur = (rlim_t)vm_kib * 1024;
+    struct rlimit full = {.rlim_cur = (rlim_t)vm_kib * 1024, .rlim_max = saved.rlim_max};
     if (setrlimit(RLIMIT_AS, &full) == -1)
         _exit(4);
     struct region r;
     errno = 0;
     int result = region_create(&r, no_room_name, 1 << 20, false);
     int error = errno;
+    if (setrlimit(RLIMIT_AS, &saved) == -1) /* room again, to look */
+        _exit(4);
     if (result == 0)
         _exit(1);
     if (object_exists(no_room_name))
         _exit(3);
+    if (open_descriptors() != fds)
+        _exit(5);
     _exit(error == ENOMEM ? 0 : 2);
 }
 
@@ -386,6 +442,7 @@ void test_put_error_cleans_up(void)
               !WIFEXITED(wstatus)                 ? "it crashed: check mmap against MAP_FAILED"
               : WEXITSTATUS(wstatus) == 1         ? "it returned 0"
               : WEXITSTATUS(wstatus) == 2         ? "errno was not ENOMEM"
+              : WEXITSTATUS(wstatus) == 5         ? "a descriptor stayed open: close it"
               : WEXITSTATUS(wstatus) == 3 || left ? "the object stayed in /dev/shm"
                                                   : "test: setrlimit failed");
     free(no_room_name);
@@ -505,27 +562,27 @@ void test_get_killed_mid_copy(void)
     drop_payload(&p);
 }
 
-/* Create object NAME of SIZE bytes and map it; the mapping (SIZE bytes). */
-static struct region_header *make_object(const char *name, size_t size)
-{
-    int fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL, 0600);
-    OT_ASSERT(fd != -1, "test: shm_open %s: %s", name, strerror(errno));
-    OT_ASSERT(ftruncate(fd, (off_t)size) == 0, "test: ftruncate: %s", strerror(errno));
-    void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-    OT_ASSERT(p != MAP_FAILED, "test: mmap: %s", strerror(errno));
-    close(fd);
-    return p;
-}
-
 /* Call region_attach(R, NAME, TIMEOUT_MS); expect -1 with errno WANT, no
  * mapping of NAME's object left beyond the test's own MINE, NAME still there. */
 static void expect_attach_fails(const char *name, int timeout_ms, int want, int mine,
                                 const char *situation)
 {
-    struct region r;
+    /* R holds a mapping of the test's own from before: region_attach must
+     * start from an empty R, not unmap what R held. */
+    void *before =
+        mmap(NULL, REGION_HEADER_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    OT_ASSERT(before != MAP_FAILED, "test: mmap: %s", strerror(errno));
+    struct region r = {.header = before, .data = before, .length = REGION_HEADER_SIZE};
     errno = 0;
     int result = region_attach(&r, name, timeout_ms);
     int error = errno;
+    char perms[8];
+    size_t left = 0;
+    OT_ASSERT(mapping_of(before, perms, &left), /* clause RA-4 */
+              "region_attach on %s unmapped memory that R pointed to before the call: R is its "
+              "output, so start from an empty R",
+              situation);
+    munmap(before, REGION_HEADER_SIZE);
     OT_ASSERT(result == -1 && error == want, /* clause RA-4 */
               "region_attach on %s returned %d with errno %s, expected -1 with %s", situation,
               result, strerrorname_np(error) ? strerrorname_np(error) : "0", strerrorname_np(want));
@@ -540,6 +597,39 @@ static void expect_attach_fails(const char *name, int timeout_ms, int want, int 
                   situation);
 }
 
+/* For attach_without_room (set before the fork): the object, and how much
+ * address space to leave beyond what the child uses. */
+static const char *attach_name;
+static int attach_room_kib;
+
+/* In a child: region_attach on the ready object attach_name with
+ * attach_room_kib KiB of address space to spare. _exit 0 if it returned -1
+ * with ENOMEM and left no mapping of the object, 1 if it returned 0, 2 for
+ * another errno, 3 if a mapping stayed, 4 if the limit could not be set. */
+static noreturn void attach_without_room(void)
+{
+    int mine = mappings_of(attach_name + 1);
+    struct rlimit saved;
+    long long vm_kib = virtual_size_kib();
+    if (vm_kib < 0 || getrlimit(RLIMIT_AS, &saved) == -1)
+        _exit(4);
+    struct rlimit full = {.rlim_cur = (rlim_t)(vm_kib + attach_room_kib) * 1024,
+                          .rlim_max = saved.rlim_max};
+    if (setrlimit(RLIMIT_AS, &full) == -1)
+        _exit(4);
+    struct region r;
+    errno = 0;
+    int result = region_attach(&r, attach_name, 1000);
+    int error = errno;
+    if (setrlimit(RLIMIT_AS, &saved) == -1)
+        _exit(4);
+    if (result == 0)
+        _exit(1);
+    if (mappings_of(attach_name + 1) != mine)
+        _exit(3);
+    _exit(error == ENOMEM ? 0 : 2);
+}
+
 void test_attach_checks_and_gives_up(void)
 {
     char *name = unique_object_name("attach");
@@ -549,6 +639,15 @@ void test_attach_checks_and_gives_up(void)
     OT_ASSERT(now_ms() - start >= 200, /* clause RA-4 */
               "region_attach gave up on a missing name after %lld ms, before its 200 ms",
               (long long)(now_ms() - start));
+
+    char *empty = unique_object_name("zero");
+    int zero_fd = shm_open(empty, O_RDWR | O_CREAT | O_EXCL, 0600);
+    OT_ASSERT(zero_fd != -1, "test: shm_open %s: %s", empty, strerror(errno));
+    close(zero_fd);
+    expect_attach_fails(empty, 200, ETIMEDOUT, 0, /* clause RA-3 */
+                        "an object that stays 0 bytes long (put never sized it)");
+    remove_object(empty);
+    free(empty);
 
     size_t data_size = (size_t)ot_random(100, 4000);
     size_t size = REGION_HEADER_SIZE + data_size;
@@ -561,7 +660,33 @@ void test_attach_checks_and_gives_up(void)
     expect_attach_fails(name, 2000, EBADMSG, mine,
                         "a ready object smaller than its header's data_size");
 
+    /* A ready object, but no address space left for the header page, then
+     * none for the whole object: -1 with mmap's ENOMEM, nothing left. */
     header->data_size = data_size;
+    attach_name = name;
+    for (int room_kib = 0; room_kib <= 4; room_kib += 4) { /* none, then the header page */
+        attach_room_kib = room_kib;
+        fflush(NULL);
+        pid_t child = fork();
+        OT_ASSERT(child != -1, "test: fork: %s", strerror(errno));
+        if (child == 0)
+            attach_without_room();
+        int wstatus;
+        OT_ASSERT(waitpid(child, &wstatus, 0) == child, "test: waitpid: %s", strerror(errno));
+        OT_ASSERT(WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0, /* clause RA-4 */
+                  "region_attach whose %s mmap fails (no address space left) must return -1 "
+                  "with mmap's errno ENOMEM and leave no mapping; %s",
+                  room_kib == 0 ? "first (the header page's)" : "second (the whole object's)",
+                  !WIFEXITED(wstatus)         ? "it crashed: check mmap against MAP_FAILED"
+                  : WEXITSTATUS(wstatus) == 1 ? "it returned 0"
+                  : WEXITSTATUS(wstatus) == 2 ? "errno was not ENOMEM"
+                  : WEXITSTATUS(wstatus) == 3 ? "a mapping of the object stayed"
+                                              : "test: setrlimit failed");
+    }
+    OT_ASSERT(object_exists(name), /* clause RA-4 */
+              "region_attach failed for want of memory and unlinked the object: only put "
+              "removes it then");
+
     unsigned char *data = (unsigned char *)header + REGION_HEADER_SIZE;
     for (size_t i = 0; i < data_size; i++)
         data[i] = (unsigned char)(i * 7 + 3);
