@@ -737,8 +737,36 @@ void test_attach_checks_and_gives_up(void)
               "length %zu: expected -1 with munmap's EINVAL, and R emptied all the same",
               result, strerrorname_np(error) ? strerrorname_np(error) : "0", (void *)bad.header,
               bad.length);
-    munmap(header, size);
+
+    /* shm_unlink's errors: ENOENT (gone already) is none; any other is
+     * returned, after munmap's if munmap failed first. "/.." is EISDIR. */
+    struct region gone = {.header = NULL};
+    snprintf(gone.name, sizeof gone.name, "%s", name);
     remove_object(name);
+    errno = 0;
+    result = region_release(&gone, true);
+    OT_ASSERT(result == 0, /* clause RR-1 */
+              "region_release(r, true) for an object already removed returned %d (%s), "
+              "expected 0: ENOENT from shm_unlink is no error",
+              result, strerror(errno));
+    snprintf(gone.name, sizeof gone.name, "/..");
+    errno = 0;
+    result = region_release(&gone, true);
+    error = errno;
+    OT_ASSERT(result == -1 && error == EISDIR, /* clause RR-4 */
+              "region_release(r, true) whose shm_unlink fails with EISDIR returned %d with "
+              "errno %s, expected -1 with EISDIR",
+              result, strerrorname_np(error) ? strerrorname_np(error) : "0");
+    bad.header = (struct region_header *)(not_mapped + 1);
+    snprintf(bad.name, sizeof bad.name, "/..");
+    errno = 0;
+    result = region_release(&bad, true);
+    error = errno;
+    OT_ASSERT(result == -1 && error == EINVAL, /* clause RR-4 */
+              "region_release whose munmap fails (EINVAL) and then shm_unlink (EISDIR) "
+              "returned %d with errno %s, expected -1 with the first failure's EINVAL",
+              result, strerrorname_np(error) ? strerrorname_np(error) : "0");
+    munmap(header, size);
     free(name);
 }
 
