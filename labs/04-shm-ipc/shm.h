@@ -138,7 +138,8 @@ int region_await_ack(struct region *r, int timeout_ms);
  * them MAP_SHARED for reading and writing, closes the descriptor and fills R.
  * Returns 0, or -1 with errno: ETIMEDOUT, EINTR (SIGINT, SIGTERM),
  * EBADMSG, or that of the call that failed. On failure no mapping and no
- * descriptor stays behind, and NAME is not unlinked.
+ * descriptor stays behind, and NAME is not unlinked. R is output only:
+ * what it held before the call is ignored.
  */
 int region_attach(struct region *r, const char *name, int timeout_ms);
 
