@@ -1,0 +1,143 @@
+/*
+ * inject.c - test support, not student code: linked into counter-inject and
+ * counter-tsan with -Wl,--wrap=pthread_create,--wrap=pthread_join, so every
+ * pthread_create and pthread_join that counter_threads.c makes comes here.
+ *
+ * - Each new thread starts late: it waits until its creator has come back
+ *   from the next pthread_create (or has started joining, or 100 ms have
+ *   passed) before it runs its start routine. An argument such as &i of
+ *   the creating loop has changed by then, every time, not once in a while.
+ * - COUNTER_FAIL_CREATE=K: the K-th call (0 for the first) fails with
+ *   EAGAIN and creates nothing, leaving errno at 0 as a real failure may:
+ *   pthread functions return their error, errno means nothing.
+ * - At exit, threads that were created but never joined are reported on
+ *   stderr: "counter-inject: N of M threads were never joined".
+ *
+ * The waiting uses plain atomics and sleeps, never a pthread lock, so that
+ * ThreadSanitizer sees no synchronisation the student's code did not make.
+ */
+#include "oslab.h"
+
+#include <limits.h>    /* LONG_MAX */
+#include <pthread.h>   /* pthread_t */
+#include <stdatomic.h> /* atomic_int */
+#include <time.h>      /* clock_nanosleep */
+
+#include "inject.h"
+
+enum { LATE_START_LIMIT_MS = 100 };
+
+int __real_pthread_create(pthread_t *thread, const pthread_attr_t *attr,
+                          void *(*start)(void *), void *arg);
+int __wrap_pthread_create(pthread_t *thread, const pthread_attr_t *attr,
+                          void *(*start)(void *), void *arg);
+int __real_pthread_join(pthread_t thread, void **result);
+int __wrap_pthread_join(pthread_t thread, void **result);
+
+_Thread_local bool inject_in_worker;
+
+static atomic_int create_calls;    /* pthread_create calls begun */
+static atomic_int create_returned; /* pthread_create calls returned */
+static atomic_int started;         /* threads really created */
+static atomic_int joined;          /* threads joined */
+static atomic_bool joining;        /* pthread_join has been called */
+static long fail_call = -1;        /* COUNTER_FAIL_CREATE */
+static long seed = -1;             /* COUNTER_INJECT_SEED */
+
+/* What a late-starting thread needs: the real start routine and its argument. */
+struct late_start {
+    void *(*start)(void *);
+    void *arg;
+    int call; /* which pthread_create call made it */
+};
+
+int inject_threads_started(void)
+{
+    return atomic_load(&started);
+}
+
+long inject_seed(void)
+{
+    return seed;
+}
+
+void inject_sleep_us(long us)
+{
+    struct timespec delay = {.tv_sec = us / 1000000, .tv_nsec = us % 1000000 * 1000};
+    while (clock_nanosleep(CLOCK_MONOTONIC, 0, &delay, &delay) == EINTR)
+        ;
+}
+
+/* The environment variable NAME as a number >= 0, or -1 if unset or not one. */
+static long number_from_env(const char *name)
+{
+    const char *text = getenv(name);
+    long value;
+    if (text == NULL || parse_long(text, 0, LONG_MAX, name, &value, NULL, 0) == -1)
+        return -1;
+    return value;
+}
+
+/* The start routine of every thread: wait until the creator has moved on,
+ * then run the real one. */
+static void *start_late(void *arg)
+{
+    struct late_start late = *(struct late_start *)arg;
+    free(arg);
+    inject_in_worker = true;
+    int64_t deadline = now_ms() + LATE_START_LIMIT_MS;
+    while (atomic_load(&create_returned) < late.call + 2 && !atomic_load(&joining) &&
+           now_ms() < deadline)
+        inject_sleep_us(200);
+    return late.start(late.arg);
+}
+
+int __wrap_pthread_create(pthread_t *thread, const pthread_attr_t *attr,
+                          void *(*start)(void *), void *arg)
+{
+    int call = atomic_fetch_add(&create_calls, 1);
+    if (call == 0) { /* before any thread of ours runs: no race on these */
+        fail_call = number_from_env("COUNTER_FAIL_CREATE");
+        seed = number_from_env("COUNTER_INJECT_SEED");
+    }
+    int error = 0;
+    if (call == fail_call) {
+        errno = 0;
+        error = EAGAIN;
+    } else {
+        struct late_start *late = malloc(sizeof *late);
+        if (late == NULL)
+            return EAGAIN;
+        *late = (struct late_start){.start = start, .arg = arg, .call = call};
+        error = __real_pthread_create(thread, attr, start_late, late);
+        if (error == 0)
+            atomic_fetch_add(&started, 1);
+        else
+            free(late);
+    }
+    atomic_fetch_add(&create_returned, 1);
+    return error;
+}
+
+int __wrap_pthread_join(pthread_t thread, void **result)
+{
+    atomic_store(&joining, true);
+    int error = __real_pthread_join(thread, result);
+    if (error == 0)
+        atomic_fetch_add(&joined, 1);
+    return error;
+}
+
+/* At exit: say if threads were left unjoined. */
+__attribute__((destructor)) static void report_unjoined(void)
+{
+    int made = atomic_load(&started), done = atomic_load(&joined);
+    if (done < made) {
+        char line[128];
+        int len = snprintf(line, sizeof line, "counter-inject: %d of %d threads were never joined\n",
+                           made - done, made);
+        if (write(STDERR_FILENO, line, (size_t)len) < 0) {
+            /* nothing more to do at exit */
+        }
+    }
+}
