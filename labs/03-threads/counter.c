@@ -11,6 +11,7 @@
  * of address space, not 2 GiB (more than the grader allows a process). */
 enum { THREAD_STACK_BYTES = 256 * 1024 };
 
+/* clang-format off */
 static const char *const mode_names[MODE_COUNT] = {
     [MODE_RACY] = "racy",
     [MODE_MUTEX] = "mutex",
@@ -18,6 +19,7 @@ static const char *const mode_names[MODE_COUNT] = {
     [MODE_ATOMIC] = "atomic",
     [MODE_LOCAL] = "local",
 };
+/* clang-format on */
 
 const char *mode_name(enum count_mode mode)
 {

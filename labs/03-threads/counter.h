@@ -36,27 +36,27 @@ struct worker {
 struct counter {
     /* Set by counter_init, read-only while threads run. */
     enum count_mode mode;
-    int threads;           /* how many threads count */
-    uint64_t increments;   /* what each of them adds */
-    pthread_attr_t attr;   /* thread attributes: small stacks, so 256 threads fit */
+    int threads;            /* how many threads count */
+    uint64_t increments;    /* what each of them adds */
+    pthread_attr_t attr;    /* thread attributes: small stacks, so 256 threads fit */
     struct worker *workers; /* threads entries */
-    bool show_threads;     /* --show-threads: each thread says who it is */
-    bool hold;             /* threads wait at the start until release_threads */
+    bool show_threads;      /* --show-threads: each thread says who it is */
+    bool hold;              /* threads wait at the start until release_threads */
 
     /* The shared counters, one per kind of protection. */
-    volatile uint64_t racy;         /* racy: no protection at all (given) */
-    uint64_t value;                 /* mutex and local: only with `lock` held;
-                                       spin: only with `spin` held */
-    pthread_mutex_t lock;           /* guards value: initialised by start_threads,
-                                       destroyed by join_threads */
-    atomic_flag spin;               /* guards value in spin mode: clear = free */
-    _Atomic uint64_t atomic_value;  /* atomic: only atomic operations */
+    volatile uint64_t racy;        /* racy: no protection at all (given) */
+    uint64_t value;                /* mutex and local: only with `lock` held;
+                                      spin: only with `spin` held */
+    pthread_mutex_t lock;          /* guards value: initialised by start_threads,
+                                      destroyed by join_threads */
+    atomic_flag spin;              /* guards value in spin mode: clear = free */
+    _Atomic uint64_t atomic_value; /* atomic: only atomic operations */
 
     /* The start gate of --show-threads and --hold-ms (given code only). */
     pthread_mutex_t gate_lock;
     pthread_cond_t gate_changed;
-    int arrived;  /* threads waiting at the gate (under gate_lock) */
-    bool open;    /* the gate is open (under gate_lock) */
+    int arrived; /* threads waiting at the gate (under gate_lock) */
+    bool open;   /* the gate is open (under gate_lock) */
 };
 
 /* Set up C for a run of MODE: THREADS threads that add INCREMENTS each;

@@ -29,7 +29,9 @@ int start_threads(struct counter *c);
 /*
  * Wait for all c->threads threads (pthread_join), then destroy c->lock and
  * store counter_value(c) in *TOTAL: read the total only after every thread
- * has been joined. 0, or -1 after "counter: cannot join thread K: REASON".
+ * has been joined. If pthread_join fails for thread K, print
+ * "counter: cannot join thread K: REASON" (strerror of what it returned)
+ * and go on joining the others. 0, or -1 if a join failed.
  */
 int join_threads(struct counter *c, uint64_t *total);
 

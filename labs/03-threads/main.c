@@ -27,12 +27,12 @@ static const long INCREMENTS_MAX = 10000000000L; /* 10^10 */
 
 /* What the command line asked for. Filled once by parse_options, then read-only. */
 struct options {
-    int threads;         /* --threads */
-    uint64_t increments; /* --increments */
-    bool all_modes;      /* --mode all ... */
+    int threads;          /* --threads */
+    uint64_t increments;  /* --increments */
+    bool all_modes;       /* --mode all ... */
     enum count_mode mode; /* ... or this one mode */
-    bool show_threads;   /* --show-threads */
-    int hold_ms;         /* --hold-ms */
+    bool show_threads;    /* --show-threads */
+    int hold_ms;          /* --hold-ms */
 };
 
 /* Fill *OPT from ARGS, checking every value; exits with status 2 on a bad one. */
@@ -53,8 +53,7 @@ static void parse_options(const struct gengetopt_args_info *args, struct options
             break;
     }
     if (!opt->all_modes && opt->mode == MODE_COUNT)
-        exit_usage("--mode: '%s' is not racy, mutex, spin, atomic, local or all",
-                   args->mode_arg);
+        exit_usage("--mode: '%s' is not racy, mutex, spin, atomic, local or all", args->mode_arg);
 }
 
 /* qsort comparator for task IDs. */
@@ -96,7 +95,7 @@ static void run_mode(const struct options *opt, enum count_mode mode)
     counter_init(&c, mode, opt->threads, opt->increments, opt->show_threads, hold);
 
     int64_t started = now_ns();
-    if (start_threads(&c) == -1) {
+    if (start_threads(&c) != 0) {
         counter_destroy(&c);
         exit(1); /* start_threads said what failed */
     }
@@ -115,7 +114,7 @@ static void run_mode(const struct options *opt, enum count_mode mode)
         release_threads(&c);
     }
     uint64_t total = 0;
-    if (join_threads(&c, &total) == -1) {
+    if (join_threads(&c, &total) != 0) {
         counter_destroy(&c);
         exit(1);
     }

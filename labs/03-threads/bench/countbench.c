@@ -28,7 +28,7 @@ static const struct {
     const char *mode;
     long total;
 } modes[] = {
-    {"racy", 40000000}, {"mutex", 2000000}, {"spin", 1000000},
+    {"racy", 40000000},  {"mutex", 2000000},   {"spin", 1000000},
     {"atomic", 4000000}, {"local", 200000000},
 };
 enum { MODES = sizeof modes / sizeof modes[0] };
@@ -162,11 +162,11 @@ static void false_sharing_table(void)
         for (int c = 0; c < COLUMNS; c++) {
             double best = 1e12;
             for (int r = 0; r < ROUNDS; r++) {
-                double ns = padding ? slots_once(&padded[0].value,
-                                                 sizeof padded[0] / sizeof(uint64_t),
-                                                 thread_counts[c], increments / thread_counts[c])
-                                    : slots_once(packed, 1, thread_counts[c],
-                                                 increments / thread_counts[c]);
+                double ns =
+                    padding
+                        ? slots_once(&padded[0].value, sizeof padded[0] / sizeof(uint64_t),
+                                     thread_counts[c], increments / thread_counts[c])
+                        : slots_once(packed, 1, thread_counts[c], increments / thread_counts[c]);
                 best = ns < best ? ns : best;
             }
             printf(" %13.2f", best);

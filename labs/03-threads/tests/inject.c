@@ -10,8 +10,12 @@
  * - COUNTER_FAIL_CREATE=K: the K-th call (0 for the first) fails with
  *   EAGAIN and creates nothing, leaving errno at 0 as a real failure may:
  *   pthread functions return their error, errno means nothing.
- * - At exit, threads that were created but never joined are reported on
- *   stderr: "counter-inject: N of M threads were never joined".
+ * - COUNTER_FAIL_JOIN=K: the K-th pthread_join joins its thread, then
+ *   says it failed (EDEADLK), so that the error path can be tested.
+ * - pthread_mutex_init and pthread_mutex_destroy are counted.
+ * - At exit, on stderr, what was left undone: "counter-inject: N of M
+ *   threads were never joined", "... N mutexes were initialised and never
+ *   destroyed", "... pthread_join was called for N threads never created".
  *
  * The waiting uses plain atomics and sleeps, never a pthread lock, so that
  * ThreadSanitizer sees no synchronisation the student's code did not make.
@@ -25,24 +29,33 @@
 
 #include "inject.h"
 
-enum { LATE_START_LIMIT_MS = 100 };
+enum { LATE_START_LIMIT_MS = 100, MAX_CREATED = 1024 };
 
-int __real_pthread_create(pthread_t *thread, const pthread_attr_t *attr,
-                          void *(*start)(void *), void *arg);
-int __wrap_pthread_create(pthread_t *thread, const pthread_attr_t *attr,
-                          void *(*start)(void *), void *arg);
+int __real_pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*start)(void *),
+                          void *arg);
+int __wrap_pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*start)(void *),
+                          void *arg);
 int __real_pthread_join(pthread_t thread, void **result);
 int __wrap_pthread_join(pthread_t thread, void **result);
+int __real_pthread_mutex_init(pthread_mutex_t *mutex, const pthread_mutexattr_t *attr);
+int __wrap_pthread_mutex_init(pthread_mutex_t *mutex, const pthread_mutexattr_t *attr);
+int __real_pthread_mutex_destroy(pthread_mutex_t *mutex);
+int __wrap_pthread_mutex_destroy(pthread_mutex_t *mutex);
 
 _Thread_local bool inject_in_worker;
 
-static atomic_int create_calls;    /* pthread_create calls begun */
-static atomic_int create_returned; /* pthread_create calls returned */
-static atomic_int started;         /* threads really created */
-static atomic_int joined;          /* threads joined */
-static atomic_bool joining;        /* pthread_join has been called */
-static long fail_call = -1;        /* COUNTER_FAIL_CREATE */
-static long seed = -1;             /* COUNTER_INJECT_SEED */
+static atomic_int create_calls;        /* pthread_create calls begun */
+static atomic_int create_returned;     /* pthread_create calls returned */
+static atomic_int started;             /* threads really created */
+static atomic_int joined;              /* threads joined */
+static atomic_int join_calls;          /* pthread_join calls begun */
+static atomic_int unknown_joins;       /* joins of threads that were never created */
+static atomic_bool joining;            /* pthread_join has been called */
+static atomic_int live_mutexes;        /* initialised and not yet destroyed */
+static pthread_t created[MAX_CREATED]; /* the first `started` threads (main thread only) */
+static long fail_call = -1;            /* COUNTER_FAIL_CREATE */
+static long fail_join = -1;            /* COUNTER_FAIL_JOIN */
+static long seed = -1;                 /* COUNTER_INJECT_SEED */
 
 /* What a late-starting thread needs: the real start routine and its argument. */
 struct late_start {
@@ -92,12 +105,13 @@ static void *start_late(void *arg)
     return late.start(late.arg);
 }
 
-int __wrap_pthread_create(pthread_t *thread, const pthread_attr_t *attr,
-                          void *(*start)(void *), void *arg)
+int __wrap_pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*start)(void *),
+                          void *arg)
 {
     int call = atomic_fetch_add(&create_calls, 1);
     if (call == 0) { /* before any thread of ours runs: no race on these */
         fail_call = number_from_env("COUNTER_FAIL_CREATE");
+        fail_join = number_from_env("COUNTER_FAIL_JOIN");
         seed = number_from_env("COUNTER_INJECT_SEED");
     }
     int error = 0;
@@ -110,34 +124,88 @@ int __wrap_pthread_create(pthread_t *thread, const pthread_attr_t *attr,
             return EAGAIN;
         *late = (struct late_start){.start = start, .arg = arg, .call = call};
         error = __real_pthread_create(thread, attr, start_late, late);
-        if (error == 0)
+        if (error == 0) {
+            int made = atomic_load(&started);
+            if (made < MAX_CREATED)
+                created[made] = *thread;
             atomic_fetch_add(&started, 1);
-        else
+        } else {
             free(late);
+        }
     }
     atomic_fetch_add(&create_returned, 1);
     return error;
 }
 
+/* Was THREAD made by our pthread_create? (Only the creating thread calls
+ * pthread_create and pthread_join here, so `created` needs no lock.) */
+static bool was_created(pthread_t thread)
+{
+    int made = atomic_load(&started);
+    for (int i = 0; i < made && i < MAX_CREATED; i++)
+        if (pthread_equal(created[i], thread))
+            return true;
+    return false;
+}
+
 int __wrap_pthread_join(pthread_t thread, void **result)
 {
     atomic_store(&joining, true);
+    int call = atomic_fetch_add(&join_calls, 1);
+    if (!was_created(thread)) {
+        /* glibc would follow a pointer that is not a thread, and crash. */
+        atomic_fetch_add(&unknown_joins, 1);
+        return ESRCH;
+    }
     int error = __real_pthread_join(thread, result);
     if (error == 0)
         atomic_fetch_add(&joined, 1);
+    return error == 0 && call == fail_join ? EDEADLK : error;
+}
+
+int __wrap_pthread_mutex_init(pthread_mutex_t *mutex, const pthread_mutexattr_t *attr)
+{
+    int error = __real_pthread_mutex_init(mutex, attr);
+    if (error == 0)
+        atomic_fetch_add(&live_mutexes, 1);
     return error;
 }
 
-/* At exit: say if threads were left unjoined. */
-__attribute__((destructor)) static void report_unjoined(void)
+int __wrap_pthread_mutex_destroy(pthread_mutex_t *mutex)
 {
+    int error = __real_pthread_mutex_destroy(mutex);
+    if (error == 0)
+        atomic_fetch_sub(&live_mutexes, 1);
+    return error;
+}
+
+/* Write LINE to stderr at exit (nothing to do if that fails). */
+static void report(const char *line)
+{
+    if (write(STDERR_FILENO, line, strlen(line)) < 0) {
+        /* nothing more to do at exit */
+    }
+}
+
+/* At exit: say what was left undone. */
+__attribute__((destructor)) static void report_leftovers(void)
+{
+    char line[128];
     int made = atomic_load(&started), done = atomic_load(&joined);
+    int mutexes = atomic_load(&live_mutexes), unknown = atomic_load(&unknown_joins);
     if (done < made) {
-        char line[128];
-        int len = snprintf(line, sizeof line, "counter-inject: %d of %d threads were never joined\n",
-                           made - done, made);
-        if (write(STDERR_FILENO, line, (size_t)len) < 0) {
-            /* nothing more to do at exit */
-        }
+        snprintf(line, sizeof line, "counter-inject: %d of %d threads were never joined\n",
+                 made - done, made);
+        report(line);
+    }
+    if (mutexes > 0) {
+        snprintf(line, sizeof line,
+                 "counter-inject: %d mutexes were initialised and never destroyed\n", mutexes);
+        report(line);
+    }
+    if (unknown > 0) {
+        snprintf(line, sizeof line,
+                 "counter-inject: pthread_join was called for %d threads never created\n", unknown);
+        report(line);
     }
 }

@@ -31,9 +31,9 @@
 #include "inject.h"
 
 enum {
-    SLOTS = 64,            /* addresses whose first stores are counted */
-    QUIET_LIMIT_MS = 50,   /* a first store waits while others keep coming */
-    DELAY_US = 100,        /* the sleep before a sampled store */
+    SLOTS = 64,          /* addresses whose first stores are counted */
+    QUIET_LIMIT_MS = 50, /* a first store waits while others keep coming */
+    DELAY_US = 100,      /* the sleep before a sampled store */
 };
 
 /* ThreadSanitizer's types for 64-bit atomics and memory orders. */
@@ -68,8 +68,8 @@ static int slot_of(uintptr_t address)
         if (found == address)
             return (int)i;
         uintptr_t empty = 0;
-        if (found == 0 && (atomic_compare_exchange_strong(&slot_address[i], &empty, address) ||
-                           empty == address))
+        if (found == 0 &&
+            (atomic_compare_exchange_strong(&slot_address[i], &empty, address) || empty == address))
             return (int)i;
     }
     return -1;

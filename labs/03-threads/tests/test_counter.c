@@ -75,28 +75,51 @@ static size_t result_lines(const char *out, struct count_line *lines, size_t max
     return count;
 }
 
+/* The first line of ERR in which counter-inject reports something left
+ * undone at exit (a thread never joined, a mutex never destroyed, a join of
+ * a thread never created), copied into a static buffer; NULL if none. */
+static const char *leftover_report(const char *err)
+{
+    static char line[256];
+    for (const char *p = strstr(err, "counter-inject: "); p != NULL;
+         p = strstr(p + 1, "counter-inject: ")) {
+        size_t len = strcspn(p, "\n");
+        snprintf(line, sizeof line, "%.*s", (int)len, p);
+        if (strstr(line, " never ") != NULL)
+            return line;
+    }
+    return NULL;
+}
+
 /* Check that RESULT is one run of MODE by THREADS threads of INCREMENTS
  * each that exited 0 and lost nothing. WHAT says which run it was. */
 static void expect_exact(const struct ot_result *result, const char *mode, int threads,
                          long increments, const char *what)
 {
     char how[64];
-    OT_ASSERT(ot_exit_status(result) == 0, "%s: counter %s, expected exit status 0\n--- stderr:\n%.1500s",
-              what, ot_describe_status(result->status, how, sizeof how), result->err);
+    OT_ASSERT(ot_exit_status(result) == 0,
+              "%s: counter %s, expected exit status 0\n--- stderr:\n%.1500s", what,
+              ot_describe_status(result->status, how, sizeof how), result->err);
     struct count_line lines[MAX_LINES];
     size_t count = result_lines(result->out, lines, MAX_LINES);
-    OT_ASSERT(count == 1, "%s: expected one result line \"mode %s: ...\", found %zu\n--- stdout:\n%.800s",
-              what, mode, count, result->out);
+    OT_ASSERT(count == 1,
+              "%s: expected one result line \"mode %s: ...\", found %zu\n--- stdout:\n%.800s", what,
+              mode, count, result->out);
     OT_ASSERT(strcmp(lines[0].mode, mode) == 0 && lines[0].workers == threads &&
                   lines[0].per_worker == (uint64_t)increments,
-              "%s: the result line is for mode %s, %ld threads x %llu; expected %s, %d x %ld",
-              what, lines[0].mode, lines[0].workers, (unsigned long long)lines[0].per_worker,
-              mode, threads, increments);
+              "%s: the result line is for mode %s, %ld threads x %llu; expected %s, %d x %ld", what,
+              lines[0].mode, lines[0].workers, (unsigned long long)lines[0].per_worker, mode,
+              threads, increments);
     OT_ASSERT(lines[0].got == lines[0].expected,
               "%s: %d threads x %ld increments in mode %s: expected %llu, got %llu: %lld "
               "increments lost\n--- stderr:\n%.1000s",
               what, threads, increments, mode, (unsigned long long)lines[0].expected,
               (unsigned long long)lines[0].got, (long long)lines[0].lost, result->err);
+    const char *leftover = leftover_report(result->err);
+    /* clause CT-2 */
+    OT_ASSERT(leftover == NULL,
+              "%s: every thread must be joined and c->lock destroyed by join_threads: %s", what,
+              leftover);
 }
 
 /* ---- Which race checker runs here ------------------------------------------- */
@@ -147,10 +170,11 @@ static enum checker race_checker(void)
             tsan_runs(path))
             return CHECK_TSAN;
     }
-    fprintf(stderr, "note: ThreadSanitizer cannot run on this machine (tsan-probe fails, also "
-                    "with ASLR off): %s\n",
-            find_in_path("valgrind") != NULL ? "helgrind checks for races instead"
-                                              : "no valgrind either: only the totals are checked");
+    fprintf(stderr,
+            "note: ThreadSanitizer cannot run on this machine (tsan-probe fails, also "
+            "with ASLR off): no race injection; %s\n",
+            find_in_path("valgrind") != NULL ? "helgrind checks mutex and local mode for races"
+                                             : "no valgrind either: only totals are checked");
     return find_in_path("valgrind") != NULL ? CHECK_HELGRIND : CHECK_TOTALS_ONLY;
 }
 
@@ -166,13 +190,13 @@ static void check_exact_under_injection(const char *mode, int threads, long incr
     if (race_checker() == CHECK_TSAN) {
         setenv("COUNTER_INJECT_SEED", number(0, seed), 1);
         setenv("TSAN_OPTIONS", "report_bugs=0", 1); /* here only the total counts */
-        run_counter(&result, 12000, ot_program_named("counter-tsan"), "--mode", mode,
-                    "--threads", number(1, threads), "--increments", number(2, increments), NULL);
+        run_counter(&result, 12000, ot_program_named("counter-tsan"), "--mode", mode, "--threads",
+                    number(1, threads), "--increments", number(2, increments), NULL);
         snprintf(what, sizeof what, "under race injection (counter-tsan, seed %ld)", seed);
     } else {
         increments *= 20; /* no injection: a longer run gives the race more chances */
-        run_counter(&result, 12000, ot_program_named("counter-inject"), "--mode", mode,
-                    "--threads", number(1, threads), "--increments", number(2, increments), NULL);
+        run_counter(&result, 12000, ot_program_named("counter-inject"), "--mode", mode, "--threads",
+                    number(1, threads), "--increments", number(2, increments), NULL);
         snprintf(what, sizeof what, "counter-inject (no TSan here: no race injection)");
     }
     expect_exact(&result, mode, threads, increments, what);
@@ -222,8 +246,8 @@ static void check_no_race(const char *mode, int threads, long increments)
     if (checker == CHECK_TSAN) {
         unsetenv("COUNTER_INJECT_SEED");
         setenv("TSAN_OPTIONS", "halt_on_error=1 exitcode=66", 1);
-        run_counter(&result, 15000, ot_program_named("counter-tsan"), "--mode", mode,
-                    "--threads", number(1, threads), "--increments", number(2, increments), NULL);
+        run_counter(&result, 15000, ot_program_named("counter-tsan"), "--mode", mode, "--threads",
+                    number(1, threads), "--increments", number(2, increments), NULL);
         OT_ASSERT(strstr(result.err, "ThreadSanitizer") == NULL && ot_exit_status(&result) == 0,
                   "ThreadSanitizer found a problem in mode %s (%d threads x %ld):\n%.2500s", mode,
                   threads, increments, result.err);
@@ -232,17 +256,16 @@ static void check_no_race(const char *mode, int threads, long increments)
         /* helgrind knows pthread mutexes, not C11 atomics: only these modes. */
         const char *valgrind = find_in_path("valgrind");
         run_counter(&result, 15000, valgrind, "--tool=helgrind", "-q", "--error-exitcode=66",
-                    ot_program(), "--mode", mode, "--threads", number(1, threads),
-                    "--increments", number(2, increments / 10), NULL);
-        OT_ASSERT(ot_exit_status(&result) == 0,
-                  "helgrind found a problem in mode %s:\n%.2500s", mode, result.err);
+                    ot_program(), "--mode", mode, "--threads", number(1, threads), "--increments",
+                    number(2, increments / 10), NULL);
+        OT_ASSERT(ot_exit_status(&result) == 0, "helgrind found a problem in mode %s:\n%.2500s",
+                  mode, result.err);
         expect_exact(&result, mode, threads, increments / 10, "counter under helgrind");
     } else {
         fprintf(stderr, "note: no race checker for mode %s here: only the total is checked\n",
                 mode);
-        run_counter(&result, 15000, ot_program_named("counter-inject"), "--mode", mode,
-                    "--threads", number(1, threads), "--increments", number(2, increments * 20),
-                    NULL);
+        run_counter(&result, 15000, ot_program_named("counter-inject"), "--mode", mode, "--threads",
+                    number(1, threads), "--increments", number(2, increments * 20), NULL);
         expect_exact(&result, mode, threads, increments * 20, "counter-inject");
     }
     ot_result_free(&result);
@@ -285,8 +308,8 @@ void test_show_threads(void)
 {
     int threads = (int)ot_random(3, 8);
     struct ot_result result;
-    run_counter(&result, 6000, ot_program_named("counter-inject"), "--mode", "atomic",
-                "--threads", number(0, threads), "--increments", "1000", "--show-threads", NULL);
+    run_counter(&result, 6000, ot_program_named("counter-inject"), "--mode", "atomic", "--threads",
+                number(0, threads), "--increments", "1000", "--show-threads", NULL);
     expect_exact(&result, "atomic", threads, 1000, "counter-inject --show-threads");
 
     int seen[MAX_TIDS] = {0};
@@ -349,8 +372,8 @@ static void check_create_failure(int threads, int fail, const char *option)
 {
     struct ot_result result;
     setenv("COUNTER_FAIL_CREATE", number(3, fail), 1);
-    run_counter(&result, 6000, ot_program_named("counter-inject"), "--mode", "mutex",
-                "--threads", number(0, threads), "--increments", "2000", option, NULL);
+    run_counter(&result, 6000, ot_program_named("counter-inject"), "--mode", "mutex", "--threads",
+                number(0, threads), "--increments", "2000", option, NULL);
     unsetenv("COUNTER_FAIL_CREATE");
     char expected[128], how[64];
     snprintf(expected, sizeof expected, "cannot create thread %d: %s", fail, strerror(EAGAIN));
@@ -359,21 +382,51 @@ static void check_create_failure(int threads, int fail, const char *option)
               "pthread_create failed with EAGAIN for thread %d of %d%s%s: expected \"counter: %s\" "
               "on stderr (the error is pthread_create's return value: errno is not set)"
               "\n--- stderr:\n%.800s",
-              fail, threads, option != NULL ? " with " : "", option != NULL ? option : "",
-              expected, result.err);
+              fail, threads, option != NULL ? " with " : "", option != NULL ? option : "", expected,
+              result.err);
     /* clause CT-5 */
     OT_ASSERT(ot_exit_status(&result) == 1,
               "after a failed pthread_create counter %s, expected exit status 1 (start_threads "
               "returns -1)\n--- stderr:\n%.800s",
               ot_describe_status(result.status, how, sizeof how), result.err);
+    const char *leftover = leftover_report(result.err);
     /* clause CT-5 */
-    OT_ASSERT(strstr(result.err, "never joined") == NULL,
-              "after thread %d could not be created, the %d threads already started must be "
-              "joined before start_threads returns:\n%.800s",
-              fail, fail, result.err);
+    OT_ASSERT(leftover == NULL,
+              "after thread %d could not be created, the %d threads already started (0 to "
+              "%d, not thread %d itself) must be joined and c->lock destroyed before "
+              "start_threads returns: %s",
+              fail, fail, fail - 1, fail, leftover);
     OT_ASSERT(strstr(result.out, "mode mutex:") == NULL,
               "counter printed a result although a thread could not be created:\n%.400s",
               result.out);
+    ot_result_free(&result);
+}
+
+/* Run counter-inject with the join of thread FAIL of THREADS reported as
+ * failed (after it was joined); check the message, the exit status and
+ * that the other threads were joined all the same. */
+static void check_join_failure(int threads, int fail)
+{
+    struct ot_result result;
+    setenv("COUNTER_FAIL_JOIN", number(3, fail), 1);
+    run_counter(&result, 6000, ot_program_named("counter-inject"), "--mode", "mutex", "--threads",
+                number(0, threads), "--increments", "2000", NULL);
+    unsetenv("COUNTER_FAIL_JOIN");
+    char expected[128], how[64];
+    snprintf(expected, sizeof expected, "cannot join thread %d: %s", fail, strerror(EDEADLK));
+    /* clause CT-7 */
+    OT_ASSERT(strstr(result.err, expected) != NULL && ot_exit_status(&result) == 1,
+              "pthread_join returned EDEADLK for thread %d of %d: expected \"counter: %s\" on "
+              "stderr (join_threads returns -1) and exit status 1; counter %s"
+              "\n--- stderr:\n%.800s",
+              fail, threads, expected, ot_describe_status(result.status, how, sizeof how),
+              result.err);
+    const char *leftover = leftover_report(result.err);
+    /* clause CT-7 */
+    OT_ASSERT(leftover == NULL,
+              "after the join of thread %d failed, join_threads must still join the others "
+              "and destroy c->lock: %s",
+              fail, leftover);
     ot_result_free(&result);
 }
 
@@ -384,14 +437,15 @@ void test_create_failure(void)
     check_create_failure(threads, 0, NULL);
     /* Threads held at the start (--show-threads) must be released, or joining them hangs. */
     check_create_failure(threads, (int)ot_random(1, threads - 1), "--show-threads");
+    check_join_failure(threads, (int)ot_random(0, threads - 2));
 }
 
 void test_many_threads(void)
 {
     struct ot_result result;
     long increments = ot_random(500, 1000);
-    run_counter(&result, 9000, ot_program(), "--mode", "mutex", "--threads", "256",
-                "--increments", number(0, increments), NULL);
+    run_counter(&result, 9000, ot_program(), "--mode", "mutex", "--threads", "256", "--increments",
+                number(0, increments), NULL);
     /* clause CT-6 */
     expect_exact(&result, "mutex", 256, increments, "counter --threads 256");
     ot_result_free(&result);
@@ -419,9 +473,8 @@ void test_result_line(void)
                   "result line %zu is for mode %s with %ld threads, expected %s with %d", i + 1,
                   lines[i].mode, lines[i].workers, modes[i], threads);
         if (i > 0) /* racy may lose: nothing is required of it */
-            OT_ASSERT(lines[i].got == lines[i].expected,
-                      "--mode all: mode %s lost %lld increments", lines[i].mode,
-                      (long long)lines[i].lost);
+            OT_ASSERT(lines[i].got == lines[i].expected, "--mode all: mode %s lost %lld increments",
+                      lines[i].mode, (long long)lines[i].lost);
     }
     ot_result_free(&result);
 
@@ -433,17 +486,20 @@ void test_result_line(void)
     ot_result_free(&result);
 
     const char *bad[][2] = {
-        {"--threads", "0"},           {"--threads", "257"},
-        {"--threads", "4x"},          {"--increments", "-1"},
-        {"--increments", "10000000001"}, {"--mode", "mut"},
-        {"--mode", "mutexes"},        {"--hold-ms", "-5"},
+        {"--threads", "0"},
+        {"--threads", "257"},
+        {"--threads", "4x"},
+        {"--increments", "-1"},
+        {"--increments", "10000000001"},
+        {"--mode", "mut"},
+        {"--mode", "mutexes"},
+        {"--hold-ms", "-5"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         run_counter(&result, 3000, ot_program(), bad[i][0], bad[i][1], NULL);
         /* clause RL-2 */
         OT_ASSERT(ot_exit_status(&result) == 2 && strstr(result.err, bad[i][0]) != NULL &&
-                      strstr(result.err, "Try 'counter --help'.") != NULL &&
-                      result.out[0] == '\0',
+                      strstr(result.err, "Try 'counter --help'.") != NULL && result.out[0] == '\0',
                   "counter %s %s must print one line naming %s and \"Try 'counter --help'.\" "
                   "on stderr and exit 2, nothing on stdout\n--- stderr:\n%.400s",
                   bad[i][0], bad[i][1], bad[i][0], result.err);
