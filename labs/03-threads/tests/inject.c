@@ -1,12 +1,14 @@
 /*
  * inject.c - test support, not student code: linked into counter-inject and
- * counter-tsan with -Wl,--wrap=pthread_create,--wrap=pthread_join, so every
- * pthread_create and pthread_join that counter_threads.c makes comes here.
+ * counter-tsan with -Wl,--wrap= for pthread_create, pthread_join,
+ * pthread_cond_wait, pthread_mutex_init and pthread_mutex_destroy, so every
+ * such call that the program makes comes here first.
  *
- * - Each new thread starts late: it waits until its creator has come back
- *   from the next pthread_create (or has started joining, or 100 ms have
- *   passed) before it runs its start routine. An argument such as &i of
- *   the creating loop has changed by then, every time, not once in a while.
+ * - Each new thread starts late: it waits until its creator has finished
+ *   creating (it calls pthread_join, or pthread_cond_wait as the given code
+ *   does to wait for threads held at the start; 1 s at most) before it runs
+ *   its start routine. An argument such as &i of the creating loop has then
+ *   reached its last value, for every thread, every time.
  * - COUNTER_FAIL_CREATE=K: the K-th call (0 for the first) fails with
  *   EAGAIN and creates nothing, leaving errno at 0 as a real failure may:
  *   pthread functions return their error, errno means nothing.
@@ -29,7 +31,7 @@
 
 #include "inject.h"
 
-enum { LATE_START_LIMIT_MS = 100, MAX_CREATED = 1024 };
+enum { LATE_START_LIMIT_MS = 1000, MAX_CREATED = 1024 };
 
 int __real_pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*start)(void *),
                           void *arg);
@@ -37,6 +39,8 @@ int __wrap_pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(
                           void *arg);
 int __real_pthread_join(pthread_t thread, void **result);
 int __wrap_pthread_join(pthread_t thread, void **result);
+int __real_pthread_cond_wait(pthread_cond_t *cond, pthread_mutex_t *mutex);
+int __wrap_pthread_cond_wait(pthread_cond_t *cond, pthread_mutex_t *mutex);
 int __real_pthread_mutex_init(pthread_mutex_t *mutex, const pthread_mutexattr_t *attr);
 int __wrap_pthread_mutex_init(pthread_mutex_t *mutex, const pthread_mutexattr_t *attr);
 int __real_pthread_mutex_destroy(pthread_mutex_t *mutex);
@@ -45,12 +49,12 @@ int __wrap_pthread_mutex_destroy(pthread_mutex_t *mutex);
 _Thread_local bool inject_in_worker;
 
 static atomic_int create_calls;        /* pthread_create calls begun */
-static atomic_int create_returned;     /* pthread_create calls returned */
 static atomic_int started;             /* threads really created */
 static atomic_int joined;              /* threads joined */
 static atomic_int join_calls;          /* pthread_join calls begun */
 static atomic_int unknown_joins;       /* joins of threads that were never created */
-static atomic_bool joining;            /* pthread_join has been called */
+static atomic_bool creating_done;      /* the creator joins or waits: no more creates */
+static pthread_t creator;              /* the thread that called pthread_create first */
 static atomic_int live_mutexes;        /* initialised and not yet destroyed */
 static pthread_t created[MAX_CREATED]; /* the first `started` threads (main thread only) */
 static long fail_call = -1;            /* COUNTER_FAIL_CREATE */
@@ -61,7 +65,6 @@ static long seed = -1;                 /* COUNTER_INJECT_SEED */
 struct late_start {
     void *(*start)(void *);
     void *arg;
-    int call; /* which pthread_create call made it */
 };
 
 int inject_threads_started(void)
@@ -91,16 +94,15 @@ static long number_from_env(const char *name)
     return value;
 }
 
-/* The start routine of every thread: wait until the creator has moved on,
- * then run the real one. */
+/* The start routine of every thread: wait until the creator has finished
+ * creating, then run the real one. */
 static void *start_late(void *arg)
 {
     struct late_start late = *(struct late_start *)arg;
     free(arg);
     inject_in_worker = true;
     int64_t deadline = now_ms() + LATE_START_LIMIT_MS;
-    while (atomic_load(&create_returned) < late.call + 2 && !atomic_load(&joining) &&
-           now_ms() < deadline)
+    while (!atomic_load(&creating_done) && now_ms() < deadline)
         inject_sleep_us(200);
     return late.start(late.arg);
 }
@@ -110,6 +112,7 @@ int __wrap_pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(
 {
     int call = atomic_fetch_add(&create_calls, 1);
     if (call == 0) { /* before any thread of ours runs: no race on these */
+        creator = pthread_self();
         fail_call = number_from_env("COUNTER_FAIL_CREATE");
         fail_join = number_from_env("COUNTER_FAIL_JOIN");
         seed = number_from_env("COUNTER_INJECT_SEED");
@@ -122,7 +125,7 @@ int __wrap_pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(
         struct late_start *late = malloc(sizeof *late);
         if (late == NULL)
             return EAGAIN;
-        *late = (struct late_start){.start = start, .arg = arg, .call = call};
+        *late = (struct late_start){.start = start, .arg = arg};
         error = __real_pthread_create(thread, attr, start_late, late);
         if (error == 0) {
             int made = atomic_load(&started);
@@ -133,7 +136,6 @@ int __wrap_pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(
             free(late);
         }
     }
-    atomic_fetch_add(&create_returned, 1);
     return error;
 }
 
@@ -150,7 +152,7 @@ static bool was_created(pthread_t thread)
 
 int __wrap_pthread_join(pthread_t thread, void **result)
 {
-    atomic_store(&joining, true);
+    atomic_store(&creating_done, true);
     int call = atomic_fetch_add(&join_calls, 1);
     if (!was_created(thread)) {
         /* glibc would follow a pointer that is not a thread, and crash. */
@@ -161,6 +163,13 @@ int __wrap_pthread_join(pthread_t thread, void **result)
     if (error == 0)
         atomic_fetch_add(&joined, 1);
     return error == 0 && call == fail_join ? EDEADLK : error;
+}
+
+int __wrap_pthread_cond_wait(pthread_cond_t *cond, pthread_mutex_t *mutex)
+{
+    if (atomic_load(&create_calls) > 0 && pthread_equal(pthread_self(), creator))
+        atomic_store(&creating_done, true);
+    return __real_pthread_cond_wait(cond, mutex);
 }
 
 int __wrap_pthread_mutex_init(pthread_mutex_t *mutex, const pthread_mutexattr_t *attr)
