@@ -13,6 +13,22 @@
 #
 # `make grade` and `make test` first install missing packages (scripts/install-deps).
 
+# make cannot quote a space (or ':', '%') in a path: in a kit whose path has
+# one, every goal runs again through a link to the kit at a path without them
+# (scripts/kit-alias), with the same variables.
+ifneq ($(filter-out 1,$(words $(CURDIR)))$(findstring :,$(CURDIR))$(findstring %,$(CURDIR)),)
+KIT_ALIAS := $(shell scripts/kit-alias)
+ifeq ($(KIT_ALIAS),)
+$(error cannot build in this folder: its path has a space, and no link to it could be made)
+endif
+GOALS := $(or $(MAKECMDGOALS),all)
+.PHONY: $(GOALS)
+$(firstword $(GOALS)):
+	+@$(MAKE) --no-print-directory -C $(KIT_ALIAS) $(GOALS)
+$(wordlist 2,$(words $(GOALS)),$(GOALS)): $(firstword $(GOALS))
+	@:
+else
+
 LABS := $(patsubst labs/%/Makefile,%,$(sort $(wildcard labs/*/Makefile)))
 LAB ?=
 ifneq ($(LAB),)
@@ -58,3 +74,4 @@ deps-full:
 clean:
 	rm -rf build
 	@for lab in $(LABS); do $(MAKE) --no-print-directory -s -C labs/$$lab clean; done
+endif
