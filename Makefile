@@ -13,21 +13,9 @@
 #
 # `make grade` and `make test` first install missing packages (scripts/install-deps).
 
-# make cannot quote a space (or ':', '%') in a path: in a kit whose path has
-# one, every goal runs again through a link to the kit at a path without them
-# (scripts/kit-alias), with the same variables.
-ifneq ($(filter-out 1,$(words $(CURDIR)))$(findstring :,$(CURDIR))$(findstring %,$(CURDIR)),)
-KIT_ALIAS := $(shell scripts/kit-alias)
-ifeq ($(KIT_ALIAS),)
-$(error cannot build in this folder: its path has a space, and no link to it could be made)
-endif
-GOALS := $(or $(MAKECMDGOALS),all)
-.PHONY: $(GOALS)
-$(firstword $(GOALS)):
-	+@$(MAKE) --no-print-directory -C $(KIT_ALIAS) $(GOALS)
-$(wordlist 2,$(words $(GOALS)),$(GOALS)): $(firstword $(GOALS))
-	@:
-else
+# make cannot quote a space in a path: HERE is this folder by a path without
+# one (shared/here.mk).
+include shared/here.mk
 
 LABS := $(patsubst labs/%/Makefile,%,$(sort $(wildcard labs/*/Makefile)))
 LAB ?=
@@ -48,7 +36,7 @@ all: $(addprefix program-,$(SELECTED)) $(addprefix solution-,$(WITH_SOLUTIONS))
 program-%: deps
 	+$(MAKE) --no-print-directory -C labs/$*
 solution-%: deps
-	+$(MAKE) --no-print-directory -C labs/$* STUDENT_DIR=$(CURDIR)/solutions/$*
+	+$(MAKE) --no-print-directory -C labs/$* STUDENT_DIR=$(HERE)/solutions/$*
 
 grade: deps
 	scripts/grade $(addprefix --lab ,$(LAB))
@@ -63,7 +51,7 @@ bench: deps
 	@status=0; for lab in $(SELECTED); do \
 	    if $(MAKE) --no-print-directory -C labs/$$lab -n bench >/dev/null 2>&1; then \
 	        $(MAKE) --no-print-directory -C labs/$$lab bench \
-	            $(if $(REFERENCE),STUDENT_DIR=$(CURDIR)/solutions/$$lab) || status=1; \
+	            $(if $(REFERENCE),STUDENT_DIR=$(HERE)/solutions/$$lab) || status=1; \
 	    fi; done; exit $$status
 
 deps:
@@ -74,4 +62,3 @@ deps-full:
 clean:
 	rm -rf build
 	@for lab in $(LABS); do $(MAKE) --no-print-directory -s -C labs/$$lab clean; done
-endif

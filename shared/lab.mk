@@ -22,15 +22,9 @@
 # builds once and reuses; no student file is read), test, grade, bench, clean,
 # print-student.
 
-# make cannot quote a space (or ':', '%') in a path; the kit's top-level
-# Makefile goes around it through a link (scripts/kit-alias), and so can you.
-ifneq ($(filter-out 1,$(words $(CURDIR)))$(findstring :,$(CURDIR))$(findstring %,$(CURDIR)),)
-$(error the path of this folder has a space, which make cannot handle: run make \
-  from the kit's top folder (make LAB=$(notdir $(CURDIR))), or work in \
-  $(shell ../../scripts/kit-alias)/labs/$(notdir $(CURDIR)), a link to this folder)
-endif
-
-LAB_DIR := $(patsubst %/,%,$(dir $(abspath $(firstword $(MAKEFILE_LIST)))))
+# The lab folder, by a path make can use (one without a space: here.mk).
+include $(dir $(lastword $(MAKEFILE_LIST)))here.mk
+LAB_DIR := $(HERE)
 KIT_DIR := $(abspath $(LAB_DIR)/../..)
 LAB     := $(notdir $(LAB_DIR))
 
