@@ -35,12 +35,12 @@ struct test_entry {
     ot_test_fn function;
 };
 
-#define OSLAB_TEST(fn, points, timeout_ms, feedback) void fn(void);
+#define OSLAB_TEST(fn, ...) void fn(void);
 #include OSLAB_TESTS_DEF
 #undef OSLAB_TEST
 
 static const struct test_entry all_tests[] = {
-#define OSLAB_TEST(fn, points, timeout_ms, feedback) {#fn, fn},
+#define OSLAB_TEST(fn, ...) {#fn, fn},
 #include OSLAB_TESTS_DEF
 #undef OSLAB_TEST
 };

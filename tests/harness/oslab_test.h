@@ -1,9 +1,12 @@
 /*
  * oslab_test.h - what a lab's graded tests are written with.
  *
- * A lab lists its tests in tests/tests.def, one line each:
+ * A lab lists its tests in tests/tests.def, one entry each, its fields named
+ * (testdef.h lists them all: task, points, timeout, feedback, visibility,
+ * limits, runs):
  *
- *     OSLAB_TEST(function, points, timeout_ms, "feedback shown on failure")
+ *     OSLAB_TEST(function, .task = 2, .points = 5, .timeout_ms = 3000,
+ *                .feedback = "shown on failure: what was expected, where to look")
  *
  * The grader runs every test in a child process of its own (see runner.c):
  * a test may crash, hang or exit and only that test fails. Inside a test,

@@ -23,6 +23,7 @@
  *               [--json FILE] [--junit FILE] [--only NAME]...
  *               [--build-failed LOGFILE] [--quiet]
  *        runner --merge --records DIR [--json FILE] [--junit FILE]
+ *        runner --describe    (the lab's tests.def as tab-separated lines)
  */
 #include "oslab.h"
 
@@ -47,6 +48,7 @@
 #include <sys/wait.h>     /* waitpid */
 
 #include "records.h"
+#include "testdef.h"
 
 #define TOKEN_FD 3
 #define RESULT_FD 4
@@ -59,16 +61,9 @@
 #define SANDBOX_AS (2L << 30)      /* address space of each process */
 #define MAX_IPC 1024         /* System V objects tracked per kind */
 
-/* One graded test, from the lab's tests.def. */
-struct test_spec {
-    const char *name;
-    int points;
-    int timeout_ms;
-    const char *feedback;
-};
-
-static const struct test_spec all_tests[] = {
-#define OSLAB_TEST(fn, points, timeout_ms, feedback) {#fn, points, timeout_ms, feedback},
+/* Every graded test of the lab, from its tests.def (fields in testdef.h). */
+static const struct ot_test_spec all_tests[] = {
+#define OSLAB_TEST(fn, ...) {.name = #fn, __VA_ARGS__},
 #include OSLAB_TESTS_DEF
 #undef OSLAB_TEST
 };
@@ -234,7 +229,7 @@ static void limit(int resource, rlim_t value, const char *name)
 }
 
 /* In the forked child: confine ourselves and exec the test. Never returns. */
-static noreturn void exec_test(const struct sandbox *sb, const struct test_spec *test,
+static noreturn void exec_test(const struct sandbox *sb, const struct ot_test_spec *test,
                                const char *tests_bin, const char *program, const char *workdir,
                                int out_fd, int err_fd, int token_fd, int result_fd,
                                const char *token)
@@ -274,10 +269,14 @@ static noreturn void exec_test(const struct sandbox *sb, const struct test_spec 
     limit(RLIMIT_CPU, (rlim_t)(test->timeout_ms / 1000 + 2), "cpu");
     limit(RLIMIT_FSIZE, SANDBOX_FSIZE, "fsize");
     limit(RLIMIT_NOFILE, SANDBOX_NOFILE, "nofile");
-    if (!sb->sanitizer)
-        limit(RLIMIT_AS, SANDBOX_AS, "as");
-    limit(RLIMIT_NPROC, (rlim_t)(SANDBOX_NPROC + (sb->privileged ? 0 : tasks_of_uid(sb->uid))),
-          "nproc");
+    /* A test may declare larger limits in tests.def (the kit's file, never
+     * the submission's); a sanitizer build gets no address-space limit. */
+    if (!sb->sanitizer && test->address_space_mib != OT_UNLIMITED)
+        limit(RLIMIT_AS,
+              test->address_space_mib > 0 ? (rlim_t)test->address_space_mib << 20 : SANDBOX_AS,
+              "as");
+    rlim_t tasks = test->max_tasks > 0 ? (rlim_t)test->max_tasks : SANDBOX_NPROC;
+    limit(RLIMIT_NPROC, tasks + (rlim_t)(sb->privileged ? 0 : tasks_of_uid(sb->uid)), "nproc");
     if (sb->privileged) {
         if (setgroups(0, NULL) == -1 || setgid(sb->gid) == -1 || setuid(sb->uid) == -1)
             setup_failed("cannot drop privileges to uid %u", (unsigned)sb->uid);
@@ -332,7 +331,7 @@ static void nonblocking(int fd)
 }
 
 /* Run TEST in a sandboxed child; fill OUT with what happened. */
-static void run_child(const struct sandbox *sb, const struct test_spec *test,
+static void run_child(const struct sandbox *sb, const struct ot_test_spec *test,
                       const char *tests_bin, const char *program, const char *workdir,
                       const char *token, struct outcome *out)
 {
@@ -740,7 +739,7 @@ static void append_lines(char *buf, size_t len, const char *label, const char *t
 }
 
 /* Decide the verdict of TEST from OUT and LO; write the explanation to WHY. */
-static const char *decide(const struct test_spec *test, const struct outcome *out,
+static const char *decide(const struct ot_test_spec *test, const struct outcome *out,
                           const struct leftovers *lo, const char *token, char *why, size_t len)
 {
     why[0] = '\0';
@@ -834,6 +833,7 @@ struct settings {
     const char *only[64];
     size_t only_count;
     bool merge_only;
+    bool describe;
 };
 
 /* Save this lab's records and rewrite the merged results files. */
@@ -854,7 +854,7 @@ static void publish(const struct settings *set, const struct record_list *lab_re
 }
 
 /* Print one finished test as a report line, and its explanation if it failed. */
-static void report(const struct test_spec *test, int score, const char *verdict, double seconds,
+static void report(const struct ot_test_spec *test, int score, const char *verdict, double seconds,
                    const char *why)
 {
     printf("  %-9s %3d/%-3d  %-40s %6.2f s\n", verdict, score, test->points, test->name,
@@ -871,7 +871,7 @@ static void report(const struct test_spec *test, int score, const char *verdict,
 }
 
 /* Is TEST selected by --only (all are when none was given)? */
-static bool selected(const struct settings *set, const struct test_spec *test)
+static bool selected(const struct settings *set, const struct ot_test_spec *test)
 {
     if (set->only_count == 0)
         return true;
@@ -911,9 +911,11 @@ static void fail_build(const struct settings *set)
     free(log);
 }
 
-/* Run one test from start to verdict, and clean up after it. */
-static void grade_test(const struct settings *set, const struct sandbox *sb,
-                       const struct test_spec *test, int index, struct record_list *records)
+/* Run TEST once in a fresh working folder and clean up after it; return its
+ * verdict, explained in WHY, and how long it took in SECONDS. */
+static const char *run_once(const struct settings *set, const struct sandbox *sb,
+                            const struct ot_test_spec *test, int index, double *seconds,
+                            char *why, size_t len)
 {
     char workdir[PATH_MAX];
     snprintf(workdir, sizeof workdir, "%s/%s-%02d", set->workdir, lab_name, index);
@@ -940,12 +942,71 @@ static void grade_test(const struct settings *set, const struct sandbox *sb,
     sweep_tmp(sb, &lo);
     remove_tree(workdir);
 
+    *seconds = out.seconds;
+    return decide(test, &out, &lo, token, why, len);
+}
+
+/* Grade TEST: run it as many times as tests.def says (a test whose verdict
+ * could depend on scheduling runs several times), keep the first failure. */
+static void grade_test(const struct settings *set, const struct sandbox *sb,
+                       const struct ot_test_spec *test, int index, struct record_list *records)
+{
     static char why[32768];
-    const char *verdict = decide(test, &out, &lo, token, why, sizeof why);
+    int runs = test->runs > 1 ? test->runs : 1;
+    const char *verdict = "pass";
+    double seconds = 0;
+    for (int run = 1; run <= runs && strcmp(verdict, "pass") == 0; run++) {
+        double took = 0;
+        verdict = run_once(set, sb, test, index, &took, why, sizeof why);
+        seconds += took;
+        if (strcmp(verdict, "pass") != 0 && runs > 1)
+            append(why, sizeof why, "(This was run %d of %d: a test runs %d times and every "
+                   "run must pass.)\n", run, runs, runs);
+    }
     int score = strcmp(verdict, "pass") == 0 ? test->points : 0;
-    records_add(records, lab_name, test->name, score, test->points, verdict, out.seconds, why);
+    records_add(records, lab_name, test->name, score, test->points, verdict, seconds, why);
     publish(set, records);
-    report(test, score, verdict, out.seconds, why);
+    report(test, score, verdict, seconds, why);
+}
+
+/* The visibility of TEST as Gradescope spells it. */
+static const char *visibility_of(const struct ot_test_spec *test)
+{
+    return test->visibility != NULL ? test->visibility : "visible";
+}
+
+/* Check the lab's table of tests; exit 1 naming the first fault (a fault of
+ * the kit: a submission cannot change tests.def). */
+static void check_table(void)
+{
+    static const char *const visibilities[] = {"visible", "after_due_date", "after_published",
+                                               "hidden"};
+    int total = 0;
+    for (size_t i = 0; i < test_count; i++) {
+        const struct ot_test_spec *test = &all_tests[i];
+        bool known_visibility = false;
+        for (size_t v = 0; v < sizeof visibilities / sizeof visibilities[0]; v++)
+            known_visibility |= strcmp(visibility_of(test), visibilities[v]) == 0;
+        if (test->points <= 0 || test->timeout_ms <= 0 || test->feedback == NULL ||
+            !known_visibility || test->runs < 0 || test->max_tasks < 0 ||
+            (test->address_space_mib < 0 && test->address_space_mib != OT_UNLIMITED))
+            exit_msg("%s: test %s in tests.def needs .points > 0, .timeout_ms > 0, a "
+                     ".feedback, and valid limits and visibility", lab_name, test->name);
+        total += test->points;
+    }
+    if (total != 100)
+        exit_msg("%s: the points in tests.def add up to %d, not 100", lab_name, total);
+}
+
+/* Print the table of tests, one tab-separated line each, for the kit's scripts:
+ * name, task, points, timeout_ms, visibility, runs. */
+static void describe_tests(void)
+{
+    for (size_t i = 0; i < test_count; i++) {
+        const struct ot_test_spec *test = &all_tests[i];
+        printf("%s\t%d\t%d\t%d\t%s\t%d\n", test->name, test->task, test->points,
+               test->timeout_ms, visibility_of(test), test->runs > 1 ? test->runs : 1);
+    }
 }
 
 /* Parse the command line into SET; exit 2 on a bad one. */
@@ -956,6 +1017,10 @@ static void parse_args(int argc, char *argv[], struct settings *set)
         const char *value = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(arg, "--merge") == 0) {
             set->merge_only = true;
+            continue;
+        }
+        if (strcmp(arg, "--describe") == 0) {
+            set->describe = true;
             continue;
         }
         if (strcmp(arg, "--quiet") == 0) {
@@ -984,6 +1049,8 @@ static void parse_args(int argc, char *argv[], struct settings *set)
         else
             exit_usage("unknown option '%s'", arg);
     }
+    if (set->describe)
+        return;
     if (set->records_dir == NULL)
         exit_usage("--records DIR is required");
     if (!set->merge_only && set->build_log == NULL &&
@@ -995,6 +1062,11 @@ int main(int argc, char *argv[])
 {
     struct settings set = {0};
     parse_args(argc, argv, &set);
+    check_table();
+    if (set.describe) {
+        describe_tests();
+        return 0;
+    }
     if (set.merge_only) {
         struct record_list all = {NULL, 0};
         if (records_load_dir(set.records_dir, &all) == -1)

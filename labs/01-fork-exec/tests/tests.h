@@ -4,7 +4,7 @@
 #ifndef LAB01_TESTS_H
 #define LAB01_TESTS_H
 
-#define OSLAB_TEST(fn, points, timeout_ms, feedback) void fn(void);
+#define OSLAB_TEST(fn, ...) void fn(void);
 #include "tests.def"
 #undef OSLAB_TEST
 

@@ -2,7 +2,7 @@
 #ifndef TESTS_H
 #define TESTS_H
 
-#define OSLAB_TEST(fn, points, timeout_ms, feedback) void fn(void);
+#define OSLAB_TEST(fn, ...) void fn(void);
 #include "tests.def"
 #undef OSLAB_TEST
 
