@@ -135,6 +135,20 @@ size_t utf8_char_length(const unsigned char *p)
     return len;
 }
 
+size_t text_char_length(const unsigned char *p)
+{
+    if (*p == '\t')
+        return 1;
+    if (*p < 0x20 || *p == 0x7f)
+        return 0;
+    size_t len = utf8_char_length(p);
+    if (len == 2 && p[0] == 0xc2 && p[1] < 0xa0)
+        return 0; /* U+0080..U+009F: C1 controls, which some terminals obey */
+    if (len == 3 && p[0] == 0xe2 && p[1] == 0x80 && (p[2] == 0xa8 || p[2] == 0xa9))
+        return 0; /* U+2028, U+2029: line breaks to some readers */
+    return len;
+}
+
 /* Write TEXT to F with tabs, newlines, returns and backslashes escaped. */
 static void put_escaped_tsv(FILE *f, const char *text)
 {

@@ -83,4 +83,9 @@ int atomic_write_file(const char *path, const char *data, size_t len);
  * there are not one (a stray byte, an overlong form, a surrogate). */
 size_t utf8_char_length(const unsigned char *p);
 
+/* The length of the character at P if a report may show it as text: a tab,
+ * or valid UTF-8 that is not a control character (C0, DEL, C1) nor a line
+ * or paragraph separator; 0 otherwise. */
+size_t text_char_length(const unsigned char *p);
+
 #endif /* RECORDS_H */

@@ -779,13 +779,21 @@ static void append_lines(char *buf, size_t len, const char *label, const char *t
         const char *nl = strchr(p, '\n');
         size_t n = nl ? (size_t)(nl - p) : strlen(p);
         char shown[201];
-        size_t take = n < 200 ? n : 200;
-        /* Control characters must not reach the report raw; bytes of UTF-8
-         * (a compiler's quotes, a student's name) are kept: the results
-         * writers replace what is not valid UTF-8. */
-        for (size_t i = 0; i < take; i++)
-            shown[i] = (unsigned char)p[i] >= 0x20 && p[i] != 0x7f ? p[i] : p[i] == '\t' ? '\t' : '?';
-        shown[take] = '\0';
+        size_t take = n < 200 ? n : 200, out = 0;
+        /* Binary junk and control characters must not reach the report raw;
+         * UTF-8 text (a compiler's quotes, a student's name) is kept. */
+        for (size_t i = 0; i < take;) {
+            size_t char_len = text_char_length((const unsigned char *)p + i);
+            if (char_len == 0 || i + char_len > take) {
+                shown[out++] = '?';
+                i++;
+            } else {
+                memcpy(shown + out, p + i, char_len);
+                out += char_len;
+                i += char_len;
+            }
+        }
+        shown[out] = '\0';
         append(buf, len, "  | %s%s\n", shown, n > take ? " ..." : "");
         p = nl ? nl + 1 : p + n;
         if (line + 1 == max_lines && *p != '\0')
