@@ -4,7 +4,8 @@
  * Lab 03 (counter: threads) and lab 04 (shmipc counter: processes) both have
  * several workers add to one shared counter and report the run in one line:
  *
- *   mode mutex: 4 threads x 1000000 = expected 4000000, got 4000000, lost 0 (0.0%), 0.104 s, 26.0 ns per increment
+ *   mode mutex: 4 threads x 1000000 = expected 4000000, got 4000000, lost 0 (0.0%), 0.104 s, 26.0
+ * ns per increment
  *
  * The tests of both labs read the line back with parse_count_line, so the
  * two functions are kept side by side and must agree.
@@ -28,8 +29,8 @@ int format_count_line(char *buf, size_t len, const char *mode, long workers,
     return snprintf(buf, len,
                     "mode %s: %ld %s x %" PRIu64 " = expected %" PRIu64 ", got %" PRIu64
                     ", lost %" PRId64 " (%.1f%%), %.3f s, %.*f ns per increment",
-                    mode, workers, workers_noun, per_worker, expected, got, lost, percent,
-                    seconds, decimals, ns_each);
+                    mode, workers, workers_noun, per_worker, expected, got, lost, percent, seconds,
+                    decimals, ns_each);
 }
 
 int parse_count_line(const char *line, struct count_line *out)
@@ -38,8 +39,8 @@ int parse_count_line(const char *line, struct count_line *out)
     int used = 0;
     /* %31[^:] and %31s stop at the buffers' size; %n proves the whole line matched. */
     int fields = sscanf(line,
-                        "mode %31[^:]: %ld %31s x %" SCNu64 " = expected %" SCNu64
-                        ", got %" SCNu64 ", lost %" SCNd64 " (%lf%%), %lf s, %lf ns per "
+                        "mode %31[^:]: %ld %31s x %" SCNu64 " = expected %" SCNu64 ", got %" SCNu64
+                        ", lost %" SCNd64 " (%lf%%), %lf s, %lf ns per "
                         "increment%n",
                         parsed.mode, &parsed.workers, parsed.workers_noun, &parsed.per_worker,
                         &parsed.expected, &parsed.got, &parsed.lost, &parsed.lost_percent,
