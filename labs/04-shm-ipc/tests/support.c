@@ -239,3 +239,17 @@ int open_descriptors(void)
     closedir(dir);
     return count - 1; /* not the one opendir holds */
 }
+
+/* This process's address space in KiB (VmSize of /proc/self/status), -1 if unknown. */
+long long virtual_size_kib(void)
+{
+    FILE *status = fopen("/proc/self/status", "r");
+    char line[256];
+    long long vm_kib = -1;
+    while (status != NULL && fgets(line, sizeof line, status) != NULL)
+        if (sscanf(line, "VmSize: %lld kB", &vm_kib) == 1)
+            break;
+    if (status != NULL)
+        fclose(status);
+    return vm_kib;
+}

@@ -82,4 +82,7 @@ bool mapping_of(const void *addr, char perms[8], size_t *length);
 /* How many descriptors this process has open. */
 int open_descriptors(void);
 
+/* This process's address space in KiB (VmSize of /proc/self/status), -1 if unknown. */
+long long virtual_size_kib(void);
+
 #endif /* SUPPORT_H */

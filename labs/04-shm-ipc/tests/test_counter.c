@@ -52,16 +52,9 @@ static void write_in_child(struct counter_area *area)
 static void map_without_room(struct counter_area *unused)
 {
     (void)unused;
-    FILE *status = fopen("/proc/self/status", "r");
-    char line[256];
-    long long vm_kib = -1;
-    while (status != NULL && fgets(line, sizeof line, status) != NULL)
-        if (sscanf(line, "VmSize: %lld kB", &vm_kib) == 1)
-            break;
-    if (status != NULL)
-        fclose(status);
-    struct rlimit full = {.rlim_cur = (rlim_t)vm_kib * 1024, .rlim_max = RLIM_INFINITY};
-    if (getrlimit(RLIMIT_AS, &full) == -1 || vm_kib < 0)
+    long long vm_kib = virtual_size_kib();
+    struct rlimit full;
+    if (vm_kib < 0 || getrlimit(RLIMIT_AS, &full) == -1)
         _exit(3);
     full.rlim_cur = (rlim_t)vm_kib * 1024;
     if (setrlimit(RLIMIT_AS, &full) == -1)

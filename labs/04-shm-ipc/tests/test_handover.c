@@ -376,20 +376,6 @@ void test_put_timeout_cleans_up(void)
     drop_payload(&p);
 }
 
-/* This process's address space in KiB (VmSize of /proc/self/status), -1 if unknown. */
-static long long virtual_size_kib(void)
-{
-    FILE *status = fopen("/proc/self/status", "r");
-    char line[256];
-    long long vm_kib = -1;
-    while (status != NULL && fgets(line, sizeof line, status) != NULL)
-        if (sscanf(line, "VmSize: %lld kB", &vm_kib) == 1)
-            break;
-    if (status != NULL)
-        fclose(status);
-    return vm_kib;
-}
-
 /* Name for create_without_room (set before the fork). */
 static char *no_room_name;
 
