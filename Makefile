@@ -48,6 +48,10 @@ test: $(if $(wildcard solutions),deps-full,deps)
 
 # Every lab's bench runs, even after one fails; REFERENCE=1 measures the solutions.
 bench: deps
+	@if [ -n "$(REFERENCE)" ] && [ ! -d solutions ]; then \
+	    echo "make bench REFERENCE=1 needs the reference solutions (solutions/), which a" \
+	         "student release does not have: run 'make bench' to measure your own programs." >&2; \
+	    exit 2; fi
 	@status=0; for lab in $(SELECTED); do \
 	    if $(MAKE) --no-print-directory -C labs/$$lab -n bench >/dev/null 2>&1; then \
 	        $(MAKE) --no-print-directory -C labs/$$lab bench \
