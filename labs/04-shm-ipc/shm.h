@@ -133,9 +133,10 @@ int region_await_ack(struct region *r, int timeout_ms);
  * with O_RDWR fails with ENOENT until then); it is at least
  * REGION_HEADER_SIZE bytes long (fstat: touching a mapping past the end of
  * the object is SIGBUS); its state is HANDOVER_READY (read with acquire
- * order). Then it checks, before touching the data, that the object holds
- * REGION_HEADER_SIZE + header->data_size bytes (else EBADMSG), maps all of
- * them MAP_SHARED for reading and writing, closes the descriptor and fills R.
+ * order). Then it checks, before touching the data, that the object holds at
+ * least REGION_HEADER_SIZE + header->data_size bytes (else EBADMSG; a larger
+ * object is fine), maps all of them MAP_SHARED for reading and writing,
+ * closes the descriptor and fills R.
  * Returns 0, or -1 with errno: ETIMEDOUT, EINTR (SIGINT, SIGTERM),
  * EBADMSG, or that of the call that failed. On failure no mapping and no
  * descriptor stays behind, and NAME is not unlinked. R is output only:
