@@ -18,7 +18,7 @@
 #
 # Targets: all (the program; ./PROGRAM in the lab folder), grade-build (program,
 # test binary and extras), runner (the grading parent: kit files only),
-# test, grade, bench, clean, print-student.
+# test, grade, mutate (scripts/mutate: MUTATE_ARGS=...), bench, clean, print-student.
 
 LAB_DIR := $(patsubst %/,%,$(dir $(abspath $(firstword $(MAKEFILE_LIST)))))
 KIT_DIR := $(abspath $(LAB_DIR)/../..)
@@ -67,7 +67,7 @@ CORE_OBJS := $(GIVEN_OBJS) $(STUDENT_OBJS) $(GEN_OBJ) $(SHARED_OBJS)
 # The symbol check runs on normal builds; sanitizers add their own constructors.
 SYMBOLS_OK := $(if $(SAN),,$(B)/student/.symbols-ok)
 
-.PHONY: all grade-build runner test grade bench clean print-student print-program
+.PHONY: all grade-build runner test grade mutate bench clean print-student print-program
 .DEFAULT_GOAL := all
 
 ifeq ($(SOURCE_KIND)$(B_ORIGIN),labsundefined)
@@ -139,6 +139,8 @@ test:
 	$(Q)$(KIT_DIR)/scripts/selfcheck --lab $(LAB)
 grade:
 	$(Q)$(KIT_DIR)/scripts/grade --lab $(LAB)
+mutate:
+	$(Q)$(KIT_DIR)/scripts/mutate $(MUTATE_ARGS) $(LAB)
 
 print-student:
 	@echo $(STUDENT)
