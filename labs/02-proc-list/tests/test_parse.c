@@ -427,7 +427,7 @@ static bool build_fake_tree(struct fake_tree *tree, int try)
     uid_t uid = (uid_t)ot_random(1000, 60000);
     snprintf(tree->tricky, sizeof tree->tricky, "w) S %ld (x", ot_random(1, 999));
     snprintf(tree->thread_name, sizeof tree->thread_name, "t) %ld", ot_random(1, 999));
-    size_t long_len = (size_t)ot_random(5000, 9000);
+    size_t long_len = (size_t)ot_random(140000, 260000); /* past a 64 or 128 KiB buffer */
     free(tree->long_cmdline);
     tree->long_cmdline = test_malloc(long_len + 32);
     int used = snprintf(tree->long_cmdline, long_len + 32, "/usr/sbin/daemon|-f|a b|");
