@@ -112,8 +112,9 @@ int parse_stat(const char *text, struct proc_stat *out);
  * a requested PID that is not a process (absent, or a thread that is not its
  * process's main thread), and one whose stat or status we may not read
  * (EACCES). A cmdline we may not read is an empty one; one we may read is
- * taken whole, however long (no fixed-size buffer). Returns 0, or -1 with
- * errno on a real failure (ROOT cannot be opened, out of memory).
+ * taken whole, however long (no fixed-size buffer). Every file and directory
+ * opened is closed again, whatever happened. Returns 0, or -1 with errno on
+ * a real failure (ROOT cannot be opened, out of memory).
  */
 int scan_processes(const struct scan_request *req, struct proc_list *list);
 

@@ -138,9 +138,17 @@ void parse_stat_fields(void)
     struct fake_stat f;
     random_stat(&f, "ok");
     format_stat(&f, line, sizeof line);
-    char cut[64];
+    char cut[64], short_line[2048], no_space[2100], no_pid[2048];
     snprintf(cut, sizeof cut, "%.*s", (int)(strchr(line, ')') - line + 8), line);
-    const char *bad[] = {"", "1234", "1234 (name", "name) S 1 2 3", "abc (x) S 1 1 1 1 1 1", cut};
+    /* Everything up to field 23: the last field read (24, rss) is missing. */
+    const char *field = strchr(line, ')');
+    for (int number = 2; number < 24 && field != NULL; number++)
+        field = strchr(field + 1, ' ');
+    snprintf(short_line, sizeof short_line, "%.*s\n", field ? (int)(field - line) : 0, line);
+    snprintf(no_space, sizeof no_space, "%d%s", (int)f.pid, strchr(line, '(')); /* "123(ok) ..." */
+    snprintf(no_pid, sizeof no_pid, "%s", strchr(line, '('));                   /* "(ok) ..." */
+    const char *bad[] = {"",   "1234",     "1234 (name", "name) S 1 2 3", "abc (x) S 1 1 1 1 1 1",
+                         cut,  short_line, no_space,     no_pid};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         struct proc_stat out;
         errno = 0;
@@ -168,6 +176,12 @@ void parse_stat_tricky_names(void)
     memset(long_name, 'k', 100);
     long_name[100] = '\0';
     long_name[20] = ')';
+    /* Names of 63, 64 and 65 bytes: around the size of comm (PROC_COMM_MAX). */
+    char edge[3][PROC_COMM_MAX + 2];
+    for (int i = 0; i < 3; i++) {
+        memset(edge[i], 'a' + i, sizeof edge[i]);
+        edge[i][PROC_COMM_MAX - 1 + i] = '\0';
+    }
 
     fake_fields[15] = '\0'; /* a name set by a program has at most 15 bytes */
     const char *names[] = {"a) b",
@@ -181,7 +195,10 @@ void parse_stat_tricky_names(void)
                            "",
                            "x\ny) S",
                            "kworker/u8:0-ext4-rsv-conversion",
-                           long_name};
+                           long_name,
+                           edge[0],
+                           edge[1],
+                           edge[2]};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         check_name(names[i]); /* clause PS-2 clause PS-3 */
 }
@@ -338,6 +355,19 @@ static void make_fake_proc(const char *root, const struct fake_proc *p, bool van
             }
         }
     }
+}
+
+/* How many descriptors this process has open. */
+static int open_descriptors(void)
+{
+    DIR *dir = opendir("/proc/self/fd");
+    OT_ASSERT(dir != NULL, "test: opendir /proc/self/fd: %s", strerror(errno));
+    int count = 0;
+    struct dirent *entry;
+    while ((entry = readdir(dir)) != NULL)
+        count += entry->d_name[0] != '.';
+    closedir(dir);
+    return count;
 }
 
 /*
@@ -515,6 +545,7 @@ void scan_skips_vanished(void)
                   FAKE_TREE_TRIES);
     const char *root = tree.root;
     pid_t base = tree.base;
+    int fds_before = open_descriptors();
     const struct fake_proc *procs = tree.procs;
     size_t complete = tree.complete - (tree.private_hidden ? 1 : 0);
 
@@ -616,6 +647,11 @@ void scan_skips_vanished(void)
               rc, strerror(err));
     proc_list_free(&list);
     thread_list_free(&threads);
+    int fds_after = open_descriptors();
+    OT_ASSERT(fds_after == fds_before, /* clause SP-11 */
+              "this process had %d open descriptors before the scans and %d after: close every "
+              "file and directory you open, also when you skip a process or thread that vanished",
+              fds_before, fds_after);
     free(tree.long_cmdline);
     close(stale);
 }
