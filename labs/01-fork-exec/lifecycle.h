@@ -33,7 +33,9 @@ const char *describe_status(int status, char *buf, size_t len);
  * it in TABLE before its end can be reaped. In the child: the signals
  * procman catches are back to their default actions and the signal mask is
  * the one procman had before; with BACKGROUND it is in a process group of
- * its own and reads /dev/null unless IN_PATH is given; IN_PATH (if not NULL)
+ * its own from the moment start_command returns (setpgid in the child, and
+ * in the parent too, whichever runs first) and reads /dev/null unless
+ * IN_PATH is given; IN_PATH (if not NULL)
  * is its stdin, OUT_PATH (if not NULL) its stdout, created or truncated,
  * mode 0644. A redirection that cannot be opened: "procman: cannot open
  * 'PATH': REASON" and _exit(1).

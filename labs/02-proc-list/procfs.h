@@ -110,8 +110,8 @@ int parse_stat(const char *text, struct proc_stat *out);
  * ROOT/PID/stat, ROOT/PID/status and ROOT/PID/cmdline. A process that
  * vanishes while it is read (ENOENT, ESRCH) is skipped, never an error; so is
  * a requested PID that is not a process (absent, or a thread that is not its
- * process's main thread), and one whose stat or status we may not read
- * (EACCES). A cmdline we may not read is an empty one; one we may read is
+ * process's main thread), one whose stat or status we may not read
+ * (EACCES), and one whose stat does not parse (cut short as it vanished). A cmdline we may not read is an empty one; one we may read is
  * taken whole, however long (no fixed-size buffer). Every file and directory
  * opened is closed again, whatever happened. Returns 0, or -1 with errno on
  * a real failure (ROOT cannot be opened, out of memory).

@@ -214,8 +214,9 @@ static char *read_cmdline(const char *root, const char *pid)
         return NULL;
     }
 
-    /* "ls\0-l\0/tmp\0" -> "ls -l /tmp" */
-    while (len > 0 && text[len - 1] == '\0')
+    /* "ls\0-l\0/tmp\0" -> "ls -l /tmp": the final NUL ends the last argument;
+     * one before it ends an empty argument, which shows as a space. */
+    if (len > 0 && text[len - 1] == '\0')
         len--;
     for (size_t i = 0; i < len; i++) {
         if (text[i] == '\0')

@@ -25,7 +25,7 @@ static char *log_line(const struct ot_result *r, const char *needle, long *stamp
 }
 
 /* --kill on a process that ignores SIGTERM: SIGKILL after the grace period, logged. */
-void kill_escalates(void)
+void kill_escalates_with(const char *program)
 {
     struct target *t = target_start((const char *[]){"--ignore-term", NULL});
     int grace = (int)ot_random(150, 400);
@@ -34,7 +34,8 @@ void kill_escalates(void)
     snprintf(grace_text, sizeof grace_text, "%d", grace);
 
     struct ot_result r;
-    run_pslist((const char *[]){"--kill", pid, "--grace-ms", grace_text, NULL}, 2500, &r);
+    run_program(program, (const char *[]){"--kill", pid, "--grace-ms", grace_text, NULL}, 2500,
+                &r);
     /* clause KL-1 */
     OT_ASSERT(ot_exit_status(&r) == 0,
               "'pslist --kill %s --grace-ms %d' (a process that ignores SIGTERM) exited %d; "
@@ -68,10 +69,17 @@ void kill_escalates(void)
     free(end_line);
     ot_result_free(&r);
     target_stop(t);
+}
+
+void kill_escalates(void)
+{
+    char *pslist = program_path("pslist");
+    kill_escalates_with(pslist);
+    free(pslist);
 
     /* terminate_process itself: what it returns and what it puts in the report. */
-    t = target_start((const char *[]){"--ignore-term", NULL});
-    grace = (int)ot_random(100, 200);
+    struct target *t = target_start((const char *[]){"--ignore-term", NULL});
+    int grace = (int)ot_random(100, 200);
     struct kill_report report;
     memset(&report, 0x5a, sizeof report);
     int64_t before = now_ms();
@@ -88,7 +96,7 @@ void kill_escalates(void)
               "at least the grace period apart, within the call",
               (int)t->pid, grace, report.signo, (int)report.escalated, (long long)report.sent_ms,
               (long long)report.ended_ms, (long long)before, (long long)after, SIGTERM);
-    status = target_wait(t, 1000);
+    int status = target_wait(t, 1000);
     OT_ASSERT(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
               "terminate_process returned 0 but the process was not killed by SIGKILL; wait "
               "status 0x%x",

@@ -235,9 +235,10 @@ void list_filters_and_tsv(void)
     /* A thread ID is not a process; a PID nobody has matches nothing. */
     run_pslist((const char *[]){"--pid", tid, "--no-header", NULL}, 3000, &r);
     /* clause SP-4 clause OF-4 */
-    OT_ASSERT(ot_exit_status(&r) == 1 && r.out[0] == '\0',
-              "'pslist --pid %s' (a thread of process %s, not a process) must print nothing and "
-              "exit 1; it exited %d and printed:\n%s%s",
+    OT_ASSERT(ot_exit_status(&r) == 1 && r.out[0] == '\0' && r.err[0] == '\0',
+              "'pslist --pid %s' (a thread of process %s, not a process) must print nothing, on "
+              "stdout or stderr (it is no error: a filter that matches nothing), and exit 1; it "
+              "exited %d and printed:\n%s%s",
               tid, pid1, ot_exit_status(&r), r.out, r.err);
     ot_result_free(&r);
 

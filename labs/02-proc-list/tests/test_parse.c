@@ -478,7 +478,7 @@ static bool build_fake_tree(struct fake_tree *tree, int try)
          0, 0, {NULL, NULL, NULL}, false},
         {base + 40, 1, "notasks", "notasks", 1, false, true, true, false,
          uid, uid, {NULL, NULL, NULL}, false},
-        {base + 100, 1, "secret", "secret|--x", 1, false, true, true, false,
+        {base + 100, 1, "secret", "secret|--x|", 1, false, true, true, false,
          uid, uid, {NULL, NULL, NULL}, false},
         {base + 110, 1, "private", "private", 1, false, true, true, false,
          uid, uid, {NULL, NULL, NULL}, false},
@@ -487,6 +487,7 @@ static bool build_fake_tree(struct fake_tree *tree, int try)
         {base + 70, 1, "gone3", NULL, 1, false, true, true, false, uid, uid, {NULL}, false},
         {base + 80, 1, "gone4", NULL, 1, false, false, false, false, uid, uid, {NULL}, false},
         {base + 90, 1, "gone5", NULL, 1, false, true, true, false, uid, uid, {NULL}, false},
+        {base + 120, 1, "gone6", "gone6", 1, false, true, true, false, uid, uid, {NULL}, false},
     };
     /* clang-format on */
     tree->complete = 6;
@@ -517,6 +518,9 @@ static bool build_fake_tree(struct fake_tree *tree, int try)
     snprintf(path, sizeof path, "%s/%d/stat", tree->root, (int)base + 110);
     OT_ASSERT(chmod(path, 0) == 0, "chmod %s: %s", path, strerror(errno));
     tree->private_hidden = access(path, R_OK) != 0;
+    /* A stat cut short, as when the process vanished while the kernel wrote it. */
+    snprintf(path, sizeof path, "%s/%d/stat", tree->root, (int)base + 120);
+    write_bytes(path, "1 (gone6) S 1 1", strlen("1 (gone6) S 1 1"));
     snprintf(path, sizeof path, "%s/self", tree->root);
     make_dir(path);
     snprintf(path, sizeof path, "%s/sys", tree->root);
@@ -524,10 +528,10 @@ static bool build_fake_tree(struct fake_tree *tree, int try)
     snprintf(path, sizeof path, "%s/%dx", tree->root, (int)base + 10);
     make_dir(path);
 
-    pid_t gone[] = {base + 50, base + 60, base + 70, base + 80, base + 90};
+    pid_t gone[] = {base + 50, base + 60, base + 70, base + 80, base + 90, base + 120};
     pid_t gone_threads[] = {base + 15, base + 19};
     snprintf(path, sizeof path, "%s/%d/task", tree->root, (int)base + 10);
-    return vanished_listed_first(tree->root, gone, 5) &&
+    return vanished_listed_first(tree->root, gone, 6) &&
            vanished_listed_first(path, gone_threads, 2);
 }
 
@@ -628,6 +632,19 @@ void scan_skips_vanished(void)
               (int)threads.items[1].stat.pid, (int)threads.items[1].pid, threads.items[1].stat.comm,
               (int)base + 11, (int)base + 10, tree.thread_name);
     thread_list_free(&threads);
+
+    /* An empty root: no process, and no failure either. */
+    make_dir("emptyproc");
+    struct scan_request empty = {"emptyproc", NULL, 0};
+    errno = 0;
+    rc = scan_processes(&empty, &list);
+    int empty_err = errno;
+    int rc_threads = scan_threads(&empty, &threads);
+    OT_ASSERT(rc == 0 && list.count == 0 && rc_threads == 0 && threads.count == 0, /* clause SP-1 */
+              "scan_processes and scan_threads over an empty root returned %d (%s) and %d, with "
+              "%zu processes and %zu threads: expected 0 and nothing (readdir's NULL at the end "
+              "is no error: set errno to 0 before calling it)",
+              rc, strerror(empty_err), rc_threads, list.count, threads.count);
 
     /* A root that is not there: a real failure, not an empty list. */
     struct scan_request nowhere = {"no-such-proc-root", NULL, 0};

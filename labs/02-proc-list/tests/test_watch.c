@@ -183,6 +183,7 @@ void fallback_without_pidfd(void)
     watch_and_end_on_time(nopidfd, 2); /* clause WO-1 clause WW-4 clause WT-1 */
     /* --kill, where the end can only be seen in /proc. */
     kill_delayed_on_time(nopidfd, 200); /* clause KL-1 */
+    kill_escalates_with(nopidfd);     /* clause WW-4: the grace period ends in the fallback too */
     free(nopidfd);
 }
 
