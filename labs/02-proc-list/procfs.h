@@ -138,6 +138,7 @@ void user_name(uid_t uid, char *name, size_t len);
  * ended; if it still runs GRACE_MS later, send SIGKILL and wait again (at most
  * KILL_WAIT_MS). Logs each step with log_signal_sent, log_escalation and
  * log_process_ended, each at the moment it happens, and fills *REPORT.
+ * The pidfd it opens is closed before it returns.
  * Returns 0 once PID has ended, or -1 with errno: ESRCH (no such process),
  * EPERM (not allowed to signal it), ETIMEDOUT (still there after SIGKILL:
  * stuck in the kernel, state D; no test can make such a process).

@@ -357,19 +357,6 @@ static void make_fake_proc(const char *root, const struct fake_proc *p, bool van
     }
 }
 
-/* How many descriptors this process has open. */
-static int open_descriptors(void)
-{
-    DIR *dir = opendir("/proc/self/fd");
-    OT_ASSERT(dir != NULL, "test: opendir /proc/self/fd: %s", strerror(errno));
-    int count = 0;
-    struct dirent *entry;
-    while ((entry = readdir(dir)) != NULL)
-        count += entry->d_name[0] != '.';
-    closedir(dir);
-    return count;
-}
-
 /*
  * A descriptor of /proc/PID/stat of a process that has ended and been reaped:
  * read() on it fails with ESRCH. Opened again through the magic link

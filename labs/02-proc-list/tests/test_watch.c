@@ -35,6 +35,8 @@ static bool watch_and_end(const char *program, int count, char *late, size_t len
     argv[2 + count] = NULL;
 
     struct ot_session *watch = ot_start(argv);
+    /* pslist reads no input: its stdin at end of file (readable, to poll) must not matter. */
+    ot_close_stdin(watch);
     char needle[96];
     snprintf(needle, sizeof needle, "watching %d processes", count);
     const char *ready = ot_expect(watch, OT_STDERR, needle, 2000);
@@ -184,6 +186,23 @@ void fallback_without_pidfd(void)
     /* --kill, where the end can only be seen in /proc. */
     kill_delayed_on_time(nopidfd, 200); /* clause KL-1 */
     kill_escalates_with(nopidfd);     /* clause WW-4: the grace period ends in the fallback too */
+
+    /* watch_open without pidfd_open: kill(pid, 0) tells whether the process exists. */
+    char gone[16];
+    snprintf(gone, sizeof gone, "%d", (int)unused_pid());
+    struct ot_result r;
+    run_program(nopidfd, (const char *[]){"--watch", gone, NULL}, 2000, &r);
+    OT_ASSERT(ot_exit_status(&r) == 1 && strstr(r.err, "No such process") != NULL, /* clause WO-2 */
+              "'pslist-nopidfd --watch %s' (no such process) must exit 1 with 'No such process'; "
+              "it exited %d:\n%s",
+              gone, ot_exit_status(&r), r.err);
+    ot_result_free(&r);
+    run_program(nopidfd, (const char *[]){"--watch", "1", "--timeout-ms", "50", NULL}, 2000, &r);
+    OT_ASSERT(ot_exit_status(&r) == 3, /* clause WO-3 */
+              "'pslist-nopidfd --watch 1 --timeout-ms 50' must watch PID 1 until the timeout "
+              "(kill(1, 0) failing with EPERM means PID 1 exists) and exit 3; it exited %d:\n%s",
+              ot_exit_status(&r), r.err);
+    ot_result_free(&r);
     free(nopidfd);
 }
 
