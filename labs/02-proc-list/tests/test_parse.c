@@ -465,7 +465,7 @@ static bool build_fake_tree(struct fake_tree *tree, int try)
          0, 0, {NULL, NULL, NULL}, false},
         {base + 40, 1, "notasks", "notasks", 1, false, true, true, false,
          uid, uid, {NULL, NULL, NULL}, false},
-        {base + 100, 1, "secret", "secret|--x|", 1, false, true, true, false,
+        {base + 100, 1, "secret", "secret|--x", 1, false, true, true, false,
          uid, uid, {NULL, NULL, NULL}, false},
         {base + 110, 1, "private", "private", 1, false, true, true, false,
          uid, uid, {NULL, NULL, NULL}, false},
