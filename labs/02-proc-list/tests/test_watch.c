@@ -66,7 +66,7 @@ static bool watch_and_end(const char *program, int count, char *late, size_t len
               "'--watch' must exit 0 once every process has ended; it %s. Its log:\n%s",
               timed_out ? "was still running 2 s later" : "did not exit 0", log);
     for (int i = 0; i < count; i++) {
-        snprintf(needle, sizeof needle, "%s ended", pids[i]);
+        snprintf(needle, sizeof needle, "%s ended (watched ", pids[i]); /* the log line of events.c */
         char *line = find_line(log, needle);
         OT_ASSERT(line != NULL, "no '%s' line in the log of '--watch':\n%s", needle, log);
         long delay = day_ms_between(real_end[i], stamp_ms(line));
