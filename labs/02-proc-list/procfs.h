@@ -120,7 +120,9 @@ int scan_processes(const struct scan_request *req, struct proc_list *list);
 
 /*
  * Append to LIST every thread of every process that REQ selects, from
- * ROOT/PID/task/TID/stat. Vanished processes and threads are skipped.
+ * ROOT/PID/task/TID/stat. As for scan_processes, a requested PID that is not
+ * a process (a thread that is not its process's main thread) selects nothing.
+ * Vanished processes and threads are skipped.
  * Returns 0, or -1 with errno on a real failure.
  */
 int scan_threads(const struct scan_request *req, struct thread_list *list);

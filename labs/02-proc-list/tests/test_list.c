@@ -241,6 +241,13 @@ void list_filters_and_tsv(void)
               "exited %d and printed:\n%s%s",
               tid, pid1, ot_exit_status(&r), r.out, r.err);
     ot_result_free(&r);
+    run_pslist((const char *[]){"--threads", "--pid", tid, "--no-header", NULL}, 3000, &r);
+    OT_ASSERT(ot_exit_status(&r) == 1 && r.out[0] == '\0' && r.err[0] == '\0', /* clause ST-4 */
+              "'pslist --threads --pid %s' (a thread of process %s, not a process) must list no "
+              "thread and exit 1, as for processes: check Tgid for a requested PID; it exited %d "
+              "and printed:\n%s%s",
+              tid, pid1, ot_exit_status(&r), r.out, r.err);
+    ot_result_free(&r);
 
     target_stop(t1);
     target_stop(t2);
