@@ -5,6 +5,8 @@
 #   make test           the kit's self-check (library, harness, every lab)
 #   make bench          each lab's measurement exercise (REFERENCE=1: of the solutions)
 #   make clean          remove every build product
+#   make mutate LAB=NN-name   mutation testing of the lab's tests (maintainers;
+#                       MUTATE_ARGS="--max 40" for a sample; see scripts/mutate)
 #
 #   LAB=01-fork-exec    limit any of them to one lab
 #   CC=clang            build with clang
@@ -27,7 +29,7 @@ endif
 SELECTED := $(or $(LAB),$(LABS))
 WITH_SOLUTIONS := $(foreach lab,$(SELECTED),$(if $(wildcard solutions/$(lab)),$(lab)))
 
-.PHONY: all grade test bench clean deps deps-full
+.PHONY: all grade test bench clean deps deps-full mutate
 .DEFAULT_GOAL := all
 
 all: $(addprefix program-,$(SELECTED)) $(addprefix solution-,$(WITH_SOLUTIONS))
@@ -57,6 +59,11 @@ bench: deps
 	        $(MAKE) --no-print-directory -C labs/$$lab bench \
 	            $(if $(REFERENCE),STUDENT_DIR=$(HERE)/solutions/$$lab) || status=1; \
 	    fi; done; exit $$status
+
+# Not part of `make test`: it grades hundreds of mutants (minutes per lab).
+mutate: deps-full
+	@[ -n "$(LAB)" ] || { echo "make mutate needs LAB=NN-name, one of: $(LABS)" >&2; exit 2; }
+	scripts/mutate $(MUTATE_ARGS) $(LAB)
 
 deps:
 	@scripts/install-deps --check >/dev/null || scripts/install-deps
