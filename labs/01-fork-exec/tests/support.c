@@ -22,6 +22,11 @@ static const char *tail(const char *text)
     return newline != NULL ? newline + 1 : start;
 }
 
+const char *pm_program(void)
+{
+    return ot_program_named("forkdelay/procman");
+}
+
 struct pm *pm_start(const char *program, ...)
 {
     const char *argv[MAX_OPTIONS + 2];

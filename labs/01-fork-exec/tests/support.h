@@ -22,7 +22,14 @@ struct pm {
     size_t child_count;
 };
 
-/* Start PROGRAM (a path: ot_program() or ot_program_named(...)) with the
+/* The procman the black-box tests run: forkdelay/procman, built from the
+ * same code with tests/forkdelay.c between it and fork, table_add, sigaction
+ * and signal, so that no race around fork or SIGCHLD is left to chance: with
+ * PROCMAN_FORKDELAY unset the races never strike, with "parent" or "child"
+ * the race around fork strikes every time. */
+const char *pm_program(void);
+
+/* Start PROGRAM (a path: pm_program() or ot_program_named(...)) with the
  * options that follow, up to a NULL. */
 struct pm *pm_start(const char *program, ...);
 

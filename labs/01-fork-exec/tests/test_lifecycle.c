@@ -12,6 +12,7 @@
 #include <sys/stat.h>     /* stat, umask: the mode of a created file */
 #include <sys/wait.h>     /* waitpid, W* */
 
+#include "sigchld_relay.h"
 #include "support.h"
 #include "tests.h"
 
@@ -538,13 +539,19 @@ void test_start_worker(void)
     make_table(&full, 1);
     pid_t first = start_worker(&full, 20000);
     OT_ASSERT(first > 0, "start_worker returned %d (%s)", (int)first, strerror(errno));
+    /* Counted at once, in the test process: a worker forked before the check
+     * for room is its child whether or not it has ended yet. */
+    pid_t kids_before[8], kids_after[8];
+    size_t n_before = ot_children(getpid(), kids_before, 8);
     errno = 0;
     pid = start_worker(&full, 20000);
     int err = errno;
-    OT_ASSERT(pid == -1 && err == EAGAIN, /* clause SW-6 */
+    size_t n_after = ot_children(getpid(), kids_after, 8);
+    OT_ASSERT(pid == -1 && err == EAGAIN && n_after == n_before, /* clause SW-6 */
               "start_worker with no room in the table (capacity 1, one worker running) returned "
-              "%d (errno %s): expected -1 with EAGAIN and no worker started",
-              (int)pid, strerror(err));
+              "%d (errno %s) and the test process went from %zu to %zu children: expected -1 "
+              "with EAGAIN and no worker started (check table_room before fork)",
+              (int)pid, strerror(err), n_before, n_after);
     check_mask_restored("start_worker");
     if (pid > 0)
         kill(pid, SIGKILL);
@@ -783,6 +790,7 @@ void test_terminate_escalates(void)
     make_table(&table, 8);
     OT_ASSERT(install_sigchld_handler(&table) == 0, "install_sigchld_handler failed: %s",
               strerror(errno));
+    relay_installed_sigchld(); /* merged SIGCHLDs are test_reap_does_not_block's concern */
     int grace = (int)ot_random(150, 300);
 
     char *sleeper[] = {"sleep", "30", NULL};
@@ -845,6 +853,7 @@ void test_terminate_escalates(void)
     make_table(&table, 8);
     OT_ASSERT(install_sigchld_handler(&table) == 0, "install_sigchld_handler failed: %s",
               strerror(errno));
+    relay_installed_sigchld(); /* merged SIGCHLDs are test_reap_does_not_block's concern */
     a = start_command(&table, sleeper, NULL, NULL, true);
     c = start_worker(&table, 30000);
     OT_ASSERT(a > 0 && c > 0, "start_command/start_worker failed: %s", strerror(errno));
@@ -886,6 +895,7 @@ void test_sigchld_handler(void)
                   !(now.sa_flags & SA_NOCLDSTOP), /* clause IH-4 */
               "install_sigchld_handler must install a SIGCHLD handler with sigaction, without "
               "SA_NOCLDSTOP (stops and continues must be reported)");
+    relay_installed_sigchld(); /* merged SIGCHLDs are test_reap_does_not_block's concern */
 
     /* No children: the handler's waitpid fails with ECHILD, and errno must not show it. */
     int values[] = {EDOM, ERANGE, EILSEQ, ENOTTY};
@@ -900,10 +910,17 @@ void test_sigchld_handler(void)
 
     /* A child that ends is reaped by the handler alone, and the main program woken. */
     table_drain_wake(&table);
+    /* SIGCHLD held back until the worker is recorded: a worker reaped before
+     * start_worker records it is test_race_forkdelay's concern, every run. */
+    sigset_t sigchld, saved;
+    sigemptyset(&sigchld);
+    sigaddset(&sigchld, SIGCHLD);
+    sigprocmask(SIG_BLOCK, &sigchld, &saved);
     pid_t pid = start_worker(&table, 0);
     OT_ASSERT(pid > 0, "start_worker failed: %s", strerror(errno));
     struct child *child = table_find(&table, pid);
     OT_ASSERT(child != NULL, "start_worker did not record the worker");
+    sigprocmask(SIG_SETMASK, &saved, NULL);
     OT_ASSERT(ot_wait_until(recorded_ended, child, 2000) && ot_proc_state(pid) == 0, /* clause IH-1 */
               "a worker that ended was not reaped into the table by the SIGCHLD handler within "
               "2 s (state %d): the handler must call reap_children",

@@ -1,6 +1,6 @@
 /*
- * test_procman.c - black-box tests: they run procman (or procman-forkdelay),
- * send it commands, and read its answers (stdout) and event log (stderr or
+ * test_procman.c - black-box tests: they run procman (as forkdelay/procman,
+ * whose races go one fixed way: see forkdelay.c), send it commands, and read its answers (stdout) and event log (stderr or
  * --log FILE) in the formats the handout documents.
  */
 #include "oslab.h"
@@ -80,7 +80,7 @@ static bool leads_own_group(void *arg)
 
 void test_run_and_spawn(void)
 {
-    struct pm *pm = pm_start(ot_program(), NULL);
+    struct pm *pm = pm_start(pm_program(), NULL);
     int code = (int)ot_random(1, 120);
     char script[64];
     snprintf(script, sizeof script, "exit %d\n", code);
@@ -133,7 +133,7 @@ void test_run_and_spawn(void)
 void test_exit_logged_without_input(void)
 {
     int lifetime = (int)ot_random(150, 300);
-    struct pm *pm = pm_start(ot_program(), "--child-lifetime-ms", number(0, lifetime), NULL);
+    struct pm *pm = pm_start(pm_program(), "--child-lifetime-ms", number(0, lifetime), NULL);
     pid_t worker;
     pm_create(pm, 1, &worker);
     char needle[128];
@@ -180,7 +180,7 @@ static bool zombie_gone(void *arg)
 
 void test_no_zombie_after_exit(void)
 {
-    struct pm *pm = pm_start(ot_program(), "--child-lifetime-ms", "50", NULL);
+    struct pm *pm = pm_start(pm_program(), "--child-lifetime-ms", "50", NULL);
     int n = (int)ot_random(2, 4);
     pid_t quick[4];
     for (int i = 0; i < n; i++)
@@ -216,7 +216,7 @@ void test_no_zombie_after_exit(void)
 void test_no_zombie_after_quit(void)
 {
     struct pm *pm =
-        pm_start(ot_program(), "--grace-ms", "500", "--child-lifetime-ms", "30000", NULL);
+        pm_start(pm_program(), "--grace-ms", "500", "--child-lifetime-ms", "30000", NULL);
     pid_t pids[4];
     pids[0] = pm_spawn(pm, "sleep 30");
     pids[1] = pm_spawn(pm, "sleep 31");
@@ -239,7 +239,7 @@ void test_no_zombie_after_quit(void)
 
 void test_exec_failure_no_duplicate(void)
 {
-    struct pm *pm = pm_start(ot_program(), NULL);
+    struct pm *pm = pm_start(pm_program(), NULL);
     char *name = ot_random_name("nosuch");
     pm_send(pm, "run %s", name);
     char needle[256];
@@ -279,7 +279,7 @@ void test_exec_failure_no_duplicate(void)
 void test_output_not_duplicated(void)
 {
     int n = (int)ot_random(2, 4);
-    struct pm *pm = pm_start(ot_program(), "--child-lifetime-ms", "50", NULL);
+    struct pm *pm = pm_start(pm_program(), "--child-lifetime-ms", "50", NULL);
     pid_t workers[4];
     pm_create(pm, n, workers);
     for (int i = 0; i < n; i++) {
@@ -312,7 +312,7 @@ void test_output_not_duplicated(void)
 
 void test_redirections(void)
 {
-    struct pm *pm = pm_start(ot_program(), NULL);
+    struct pm *pm = pm_start(pm_program(), NULL);
     char content[512];
     snprintf(content, sizeof content, "%ld apples\n%ld pears\nthe end %ld\n", ot_random(1, 999),
              ot_random(1, 999), ot_random(1, 999));
@@ -394,7 +394,7 @@ void test_redirections(void)
 
 void test_wait_and_list(void)
 {
-    struct pm *pm = pm_start(ot_program(), "--child-lifetime-ms", "150", NULL);
+    struct pm *pm = pm_start(pm_program(), "--child-lifetime-ms", "150", NULL);
     int code = (int)ot_random(1, 120);
     char script[64];
     snprintf(script, sizeof script, "sleep 0.2\nexit %d\n", code);
@@ -445,7 +445,7 @@ void test_wait_and_list(void)
 
 void test_max_children(void)
 {
-    struct pm *pm = pm_start(ot_program(), "--max-children", "2", NULL);
+    struct pm *pm = pm_start(pm_program(), "--max-children", "2", NULL);
     pid_t first = pm_spawn(pm, "sleep 30");
     pm_spawn(pm, "sleep 31");
     pm_send(pm, "spawn sleep 32");
@@ -464,7 +464,7 @@ void test_max_children(void)
 
 void test_kill_stop_cont(void)
 {
-    struct pm *pm = pm_start(ot_program(), NULL);
+    struct pm *pm = pm_start(pm_program(), NULL);
     pid_t pid = pm_spawn(pm, "sleep 30");
     pm_send(pm, "stop %d", (int)pid);
     char needle[128];
@@ -501,7 +501,7 @@ void test_kill_stop_cont(void)
 void test_refuse_foreign_pid(void)
 {
     pid_t foreign = start_foreign_process();
-    struct pm *pm = pm_start(ot_program(), NULL);
+    struct pm *pm = pm_start(pm_program(), NULL);
     pid_t ours = pm_spawn(pm, "sleep 30");
     pm_send(pm, "run true");
     const char *line = pm_expect(pm, OT_STDOUT, "ended ", 2000, "'run true' ends");
@@ -538,7 +538,7 @@ void test_refuse_foreign_pid(void)
 void test_quit_escalates_to_sigkill(void)
 {
     int grace = (int)ot_random(150, 350);
-    struct pm *pm = pm_start(ot_program(), "--grace-ms", number(0, grace), NULL);
+    struct pm *pm = pm_start(pm_program(), "--grace-ms", number(0, grace), NULL);
     ot_write_file("stubborn.sh", "trap '' TERM\necho > ready.flag\nexec sleep 30\n");
     pid_t stubborn = pm_spawn(pm, "sh stubborn.sh");
     pid_t sleeper = pm_spawn(pm, "sleep 30");
@@ -575,7 +575,7 @@ void test_quit_escalates_to_sigkill(void)
 void test_ctrl_c_and_sigterm(void)
 {
     struct pm *pm =
-        pm_start(ot_program(), "--grace-ms", "300", "--child-lifetime-ms", "30000", NULL);
+        pm_start(pm_program(), "--grace-ms", "300", "--child-lifetime-ms", "30000", NULL);
     pid_t background = pm_spawn(pm, "sleep 30");
     pid_t worker;
     pm_create(pm, 1, &worker);
@@ -613,7 +613,7 @@ void test_ctrl_c_and_sigterm(void)
     pm_expect(pm, OT_STDOUT, "summary: 3 started, 3 reaped", 0, "the summary line");
     pm_end(pm);
 
-    pm = pm_start(ot_program(), "--grace-ms", "300", NULL);
+    pm = pm_start(pm_program(), "--grace-ms", "300", NULL);
     pid_t sleeper = pm_spawn(pm, "sleep 30");
     kill(pm->pid, SIGTERM);
     status = ot_wait(pm->session, 3000, &timed_out);
@@ -627,9 +627,9 @@ void test_ctrl_c_and_sigterm(void)
 
 void test_race_forkdelay(void)
 {
-    struct pm *pm =
-        pm_start(ot_program_named("procman-forkdelay"), "--child-lifetime-ms", "0", NULL);
-    const char *why = "procman-forkdelay holds the parent back after fork(), so 'true' has ended "
+    setenv("PROCMAN_FORKDELAY", "parent", 1);
+    struct pm *pm = pm_start(pm_program(), "--child-lifetime-ms", "0", NULL);
+    const char *why = "PROCMAN_FORKDELAY=parent holds the parent back after fork(), so 'true' has ended "
                       "before fork() returns to procman. Its exit must still be logged for its "
                       "command, not as \"(unknown child)\": block SIGCHLD before fork() and "
                       "unblock it after table_add()";
@@ -664,9 +664,8 @@ void test_race_forkdelay(void)
 void test_signal_before_exec(void)
 {
     setenv("PROCMAN_FORKDELAY", "child", 1);
-    struct pm *pm =
-        pm_start(ot_program_named("procman-forkdelay"), "--child-lifetime-ms", "30000", NULL);
-    const char *why = "procman-forkdelay holds the child back after fork(); a SIGTERM sent then "
+    struct pm *pm = pm_start(pm_program(), "--child-lifetime-ms", "30000", NULL);
+    const char *why = "PROCMAN_FORKDELAY=child holds the child back after fork(); a SIGTERM sent then "
                       "must kill it. Block SIGINT and SIGTERM (with SIGCHLD) around fork(), and "
                       "in the child set them to SIG_DFL before restoring the mask: else the "
                       "child runs procman's handler and ignores the SIGTERM";
@@ -699,7 +698,7 @@ void test_signal_before_exec(void)
 
 void test_bad_input(void)
 {
-    struct pm *pm = pm_start(ot_program(), "--log", "events.log", NULL);
+    struct pm *pm = pm_start(pm_program(), "--log", "events.log", NULL);
     pid_t pid = pm_spawn(pm, "sleep 30");
     char bad_signal[64], long_line[5000];
     snprintf(bad_signal, sizeof bad_signal, "kill %d BOGUS", (int)pid);
@@ -742,7 +741,7 @@ void test_options(void)
         {"--log", NULL, "log"},
     };
     char program[PATH_MAX];
-    snprintf(program, sizeof program, "%s", ot_program());
+    snprintf(program, sizeof program, "%s", pm_program());
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         const char *argv[] = {program, bad[i][0], bad[i][1], NULL};
         struct ot_result r;
