@@ -22,6 +22,17 @@ static const char *tail(const char *text)
     return newline != NULL ? newline + 1 : start;
 }
 
+bool runs_sleep(void *arg)
+{
+    char path[64], comm[64] = "";
+    snprintf(path, sizeof path, "/proc/%d/comm", (int)*(pid_t *)arg);
+    char *text = ot_read_file(path);
+    if (text != NULL)
+        snprintf(comm, sizeof comm, "%s", text);
+    free(text);
+    return strncmp(comm, "sleep", 5) == 0;
+}
+
 const char *pm_program(void)
 {
     return ot_program_named("forkdelay/procman");

@@ -22,6 +22,9 @@ struct pm {
     size_t child_count;
 };
 
+/* ot_wait_until predicate: has the PID at ARG exec'd sleep? */
+bool runs_sleep(void *arg);
+
 /* The procman the black-box tests run: forkdelay/procman, built from the
  * same code with tests/forkdelay.c between it and fork, table_add, sigaction
  * and signal, so that no race around fork or SIGCHLD is left to chance: with

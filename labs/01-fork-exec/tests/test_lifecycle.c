@@ -358,18 +358,6 @@ static bool reads_dev_null(void *arg)
     return strcmp(target, "/dev/null") == 0;
 }
 
-/* ot_wait_until predicate: has the PID at ARG exec'd sleep? */
-static bool runs_sleep(void *arg)
-{
-    char path[64], comm[64] = "";
-    snprintf(path, sizeof path, "/proc/%d/comm", (int)*(pid_t *)arg);
-    char *text = ot_read_file(path);
-    if (text != NULL)
-        snprintf(comm, sizeof comm, "%s", text);
-    free(text);
-    return strncmp(comm, "sleep", 5) == 0;
-}
-
 void test_start_command_background(void)
 {
     struct child_table table;
