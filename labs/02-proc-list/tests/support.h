@@ -55,7 +55,8 @@ void kill_escalates_with(const char *program);
 void run_program(const char *path, const char *const args[], int timeout_ms,
                  struct ot_result *result);
 
-/* Run pslist with the NULL-terminated ARGS. */
+/* Run pslist with the NULL-terminated ARGS: phantom/pslist, whose every scan
+ * meets a vanished process (tests/phantom.c). */
 void run_pslist(const char *const args[], int timeout_ms, struct ot_result *result);
 
 /* Path of a program built beside pslist, in a malloc'd string. */
