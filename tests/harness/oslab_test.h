@@ -53,7 +53,7 @@ noreturn void ot_fail_at(const char *file, int line, const char *fmt, ...)
 /* Path of the lab's program built from the code under test. */
 const char *ot_program(void);
 
-/* Path of another program built beside it (e.g. "procman-forkdelay"). */
+/* Path of another program built beside it (e.g. "forkdelay/procman"). */
 const char *ot_program_named(const char *name);
 
 /* ---- Running a program to completion -------------------------------------- */
