@@ -1,14 +1,15 @@
 /*
  * serial.c - test support, not student code: linked into serial/counter
- * with -Wl,--wrap= for count_mutex, count_spin, count_atomic, count_local
- * and join_threads, so the calls the given worker_main and main make to them
- * come here first.
+ * with -Wl,--wrap= for count_mutex, count_spin, count_atomic, count_local,
+ * worker_main and join_threads, so the calls the given code makes to the
+ * student's functions, and the student's start_threads to worker_main, come
+ * here first. Not for --show-threads or --hold-ms (no test runs it so).
  *
  * - The threads count one at a time (a lock of the kit's around each
  *   count_*): no increment is ever lost, whatever the student's locking.
- * - join_threads starts only once every thread has counted (2 s at most;
- *   racy mode, the given code's, is not waited for): a total read before
- *   the threads are joined still finds every increment.
+ * - join_threads starts only once every thread has returned from
+ *   worker_main (2 s at most): a total read before the threads are joined
+ *   still finds every increment.
  *
  * The tests of the program as a whole (the result line, 256 threads, the
  * speed of local) run it: a race then never decides them by chance. Each
@@ -30,21 +31,22 @@ void __real_count_atomic(struct counter *c);
 void __wrap_count_atomic(struct counter *c);
 void __real_count_local(struct counter *c);
 void __wrap_count_local(struct counter *c);
+void *__real_worker_main(void *arg);
+void *__wrap_worker_main(void *arg);
 int __real_join_threads(struct counter *c, uint64_t *total);
 int __wrap_join_threads(struct counter *c, uint64_t *total);
 
-enum { COUNTED_WAIT_MS = 2000 };
+enum { FINISHED_WAIT_MS = 2000 };
 
 static pthread_mutex_t one_at_a_time = PTHREAD_MUTEX_INITIALIZER;
-static atomic_int counted; /* threads of this run that have counted */
+static atomic_int finished; /* threads of this run back from worker_main */
 
-/* COUNT(C) while no other thread counts; then one more thread has counted. */
+/* COUNT(C) while no other thread counts. */
 static void serially(void (*count)(struct counter *), struct counter *c)
 {
     pthread_mutex_lock(&one_at_a_time);
     count(c);
     pthread_mutex_unlock(&one_at_a_time);
-    atomic_fetch_add(&counted, 1);
 }
 
 void __wrap_count_mutex(struct counter *c)
@@ -67,14 +69,22 @@ void __wrap_count_local(struct counter *c)
     serially(__real_count_local, c);
 }
 
-/* join_threads once every thread of C has counted (or COUNTED_WAIT_MS);
- * the next run (--mode all) starts counting from 0 again. */
+/* The given worker_main; then one more thread of this run has finished. */
+void *__wrap_worker_main(void *arg)
+{
+    void *result = __real_worker_main(arg);
+    atomic_fetch_add(&finished, 1);
+    return result;
+}
+
+/* join_threads once every thread of C has finished (or FINISHED_WAIT_MS);
+ * the next run (--mode all) counts its threads from 0 again. */
 int __wrap_join_threads(struct counter *c, uint64_t *total)
 {
-    int64_t deadline = now_ms() + COUNTED_WAIT_MS;
-    while (c->mode != MODE_RACY && atomic_load(&counted) < c->threads && now_ms() < deadline)
+    int64_t deadline = now_ms() + FINISHED_WAIT_MS;
+    while (atomic_load(&finished) < c->threads && now_ms() < deadline)
         sleep_ms(1);
     int result = __real_join_threads(c, total);
-    atomic_store(&counted, 0);
+    atomic_store(&finished, 0);
     return result;
 }
