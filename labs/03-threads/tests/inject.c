@@ -9,6 +9,10 @@
  *   does to wait for threads held at the start; 1 s at most) before it runs
  *   its start routine. An argument such as &i of the creating loop has then
  *   reached its last value, for every thread, every time.
+ * - Each thread counts (count_mutex, ..., count_local) only once its creator
+ *   has begun joining (1 s at most): a total read before the threads are
+ *   joined misses their increments every time, also when the threads were
+ *   held at the start (--show-threads) and so started before the join.
  * - COUNTER_FAIL_CREATE=K: the K-th call (0 for the first) fails with
  *   EAGAIN and creates nothing, leaving errno at 0 as a real failure may:
  *   pthread functions return their error, errno means nothing.
@@ -29,6 +33,7 @@
 #include <stdatomic.h> /* atomic_int */
 #include <time.h>      /* clock_nanosleep */
 
+#include "counter.h"
 #include "inject.h"
 
 enum { LATE_START_LIMIT_MS = 1000, MAX_CREATED = 1024 };
@@ -45,6 +50,14 @@ int __real_pthread_mutex_init(pthread_mutex_t *mutex, const pthread_mutexattr_t 
 int __wrap_pthread_mutex_init(pthread_mutex_t *mutex, const pthread_mutexattr_t *attr);
 int __real_pthread_mutex_destroy(pthread_mutex_t *mutex);
 int __wrap_pthread_mutex_destroy(pthread_mutex_t *mutex);
+void __real_count_mutex(struct counter *c);
+void __wrap_count_mutex(struct counter *c);
+void __real_count_spin(struct counter *c);
+void __wrap_count_spin(struct counter *c);
+void __real_count_atomic(struct counter *c);
+void __wrap_count_atomic(struct counter *c);
+void __real_count_local(struct counter *c);
+void __wrap_count_local(struct counter *c);
 
 _Thread_local bool inject_in_worker;
 
@@ -163,6 +176,35 @@ int __wrap_pthread_join(pthread_t thread, void **result)
     if (error == 0)
         atomic_fetch_add(&joined, 1);
     return error == 0 && call == fail_join ? EDEADLK : error;
+}
+
+/* COUNT(C) once the creator has begun joining, or LATE_START_LIMIT_MS. */
+static void count_after_join(void (*count)(struct counter *), struct counter *c)
+{
+    int64_t deadline = now_ms() + LATE_START_LIMIT_MS;
+    while (atomic_load(&join_calls) == 0 && now_ms() < deadline)
+        inject_sleep_us(200);
+    count(c);
+}
+
+void __wrap_count_mutex(struct counter *c)
+{
+    count_after_join(__real_count_mutex, c);
+}
+
+void __wrap_count_spin(struct counter *c)
+{
+    count_after_join(__real_count_spin, c);
+}
+
+void __wrap_count_atomic(struct counter *c)
+{
+    count_after_join(__real_count_atomic, c);
+}
+
+void __wrap_count_local(struct counter *c)
+{
+    count_after_join(__real_count_local, c);
 }
 
 int __wrap_pthread_cond_wait(pthread_cond_t *cond, pthread_mutex_t *mutex)
