@@ -262,7 +262,7 @@ void test_processes(void)
 {
     struct ot_names before = ot_shm_snapshot();
     struct ot_result r;
-    run_prodcons(&r, ot_program(), 25000,
+    run_prodcons(&r, ot_program(), 15000,
                  "processes blocked for good: with --processes the semaphores need pshared 1 "
                  "and the mutex PTHREAD_PROCESS_SHARED, or a post in one process never wakes a "
                  "waiter in another",
