@@ -438,11 +438,12 @@ int run_workers(const struct run_config *config, struct run_outcome *outcome)
 
     int count = config->producers + config->consumers;
     struct worker workers[MAX_PRODUCERS + MAX_CONSUMERS];
+    /* Consumers first: they start waiting on an empty buffer, as in the report. */
     for (int i = 0; i < count; i++) {
-        bool producer = i < config->producers;
+        bool producer = i >= config->consumers;
         workers[i] = (struct worker){
             .producer = producer,
-            .number = producer ? i + 1 : i - config->producers + 1,
+            .number = producer ? i - config->consumers + 1 : i + 1,
             .config = config,
             .ops = ops,
             .area = area,
