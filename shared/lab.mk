@@ -18,9 +18,13 @@
 #
 # Targets: all (the program; ./PROGRAM in the lab folder), grade-build (program,
 # test binary and extras), runner (the grading parent: kit files only),
-# test, grade, bench, clean, print-student.
+# grade-kit (the runner and every object made from kit files: what grading
+# builds once and reuses; no student file is read), test, grade, bench, clean,
+# print-student.
 
-LAB_DIR := $(patsubst %/,%,$(dir $(abspath $(firstword $(MAKEFILE_LIST)))))
+# The lab folder, by a path make can use (one without a space: here.mk).
+include $(dir $(lastword $(MAKEFILE_LIST)))here.mk
+LAB_DIR := $(HERE)
 KIT_DIR := $(abspath $(LAB_DIR)/../..)
 LAB     := $(notdir $(LAB_DIR))
 
@@ -64,10 +68,15 @@ RUNNER_OBJS  := $(B)/harness/runner.o $(B)/harness/records.o
 # Everything the program is made of but main(): the test binary links it too.
 CORE_OBJS := $(GIVEN_OBJS) $(STUDENT_OBJS) $(GEN_OBJ) $(SHARED_OBJS)
 
+# The kit's part of a grading build: every object made from kit files (the
+# lab's code and tests, the generated parser, the shared library, the harness).
+KIT_OBJS := $(sort $(MAIN_OBJ) $(GIVEN_OBJS) $(TEST_OBJS) $(GEN_OBJ) $(SHARED_OBJS) \
+              $(HARNESS_OBJS) $(patsubst $(LAB_DIR)/%.c,$(B)/lab/%.o,$(wildcard $(LAB_DIR)/tests/*.c)))
+
 # The symbol check runs on normal builds; sanitizers add their own constructors.
 SYMBOLS_OK := $(if $(SAN),,$(B)/student/.symbols-ok)
 
-.PHONY: all grade-build runner test grade bench clean print-student print-program
+.PHONY: all grade-build grade-kit runner test grade bench clean print-student print-program
 .DEFAULT_GOAL := all
 
 ifeq ($(SOURCE_KIND)$(B_ORIGIN),labsundefined)
@@ -78,6 +87,7 @@ endif
 
 grade-build: $(B)/$(PROGRAM) $(B)/run-tests $(GRADE_EXTRA)
 runner: $(B)/runner
+grade-kit: $(B)/runner $(KIT_OBJS)
 
 # ./PROGRAM in the lab folder is a copy of the default build's program.
 $(LAB_DIR)/$(PROGRAM): $(B)/$(PROGRAM)
@@ -148,5 +158,5 @@ print-program:
 clean:
 	rm -rf $(B) $(LAB_DIR)/$(PROGRAM) $(CLEAN_EXTRA)
 
--include $(wildcard $(patsubst %.o,%.d,$(MAIN_OBJ) $(CORE_OBJS) $(TEST_OBJS) \
+-include $(wildcard $(patsubst %.o,%.d,$(KIT_OBJS) $(CORE_OBJS) \
                       $(HARNESS_OBJS) $(RUNNER_OBJS)))
