@@ -236,7 +236,8 @@ static void check_close_wakes_consumers(const struct buffer_ops *ops, const char
     }
     ops->close(b);
     for (int i = 0; i < WAITERS; i++) {
-        OT_ASSERT(wait_done(&waiting[i], 2000), /* clause CL-3 CV-4 */
+        /* clause CV-4 (cvbuffer_close must broadcast) */
+        OT_ASSERT(wait_done(&waiting[i], 2000), /* clause CL-3 */
                   "%d consumers waited on an empty buffer; after %s, consumer %d was still "
                   "blocked 2 s later: every waiter must wake (each woken consumer passes the "
                   "wake-up on)",
