@@ -5,7 +5,9 @@
  */
 #include "oslab.h"
 
+#include <dirent.h>           /* /proc/PID/task */
 #include <signal.h>           /* kill */
+#include <sys/syscall.h>      /* SYS_tgkill */
 #include <sys/personality.h>  /* ADDR_NO_RANDOMIZE for ThreadSanitizer */
 #include <sys/wait.h>         /* W* */
 
@@ -238,6 +240,64 @@ void test_sigint_drains(void)
                   produced == consumed, /* clause CL-2 */
               "after SIGINT every item produced must still be consumed: %.200s",
               summary ? summary : out);
+    ot_end(s);
+}
+
+/* Send SIGUSR1 to every worker thread of process PID (named "prodcons-P1",
+ * "prodcons-C2", ...) with tgkill, which aims at one thread: a signal sent
+ * to the process would land on the main thread. Returns how many were sent. */
+static int signal_workers(pid_t pid)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+    DIR *dir = opendir(path);
+    if (dir == NULL)
+        return 0;
+    int sent = 0;
+    struct dirent *entry;
+    while ((entry = readdir(dir)) != NULL) {
+        int tid = atoi(entry->d_name);
+        if (tid <= 0 || tid == pid)
+            continue;
+        char comm_path[96];
+        snprintf(comm_path, sizeof comm_path, "/proc/%d/task/%d/comm", (int)pid, tid);
+        char *comm = ot_read_file(comm_path);
+        if (comm != NULL && strncmp(comm, "prodcons-", 9) == 0 &&
+            syscall(SYS_tgkill, (int)pid, tid, SIGUSR1) == 0)
+            sent++;
+        free(comm);
+    }
+    closedir(dir);
+    return sent;
+}
+
+void test_eintr_workers(void)
+{
+    const char *argv[] = {ot_program(), "--producers", "2", "--consumers", "2", "--capacity",
+                          "1", "--items", "1500", "--produce-ms", "1", "--consume-ms", "1",
+                          "--quiet", NULL};
+    struct ot_session *s = ot_start(argv);
+    pid_t pid = ot_session_pid(s);
+    int sent = 0;
+    int64_t deadline = now_ms() + 20000;
+    while (now_ms() < deadline) {
+        char state = ot_proc_state(pid);
+        if (state == 0 || state == 'Z')
+            break;
+        sent += signal_workers(pid);
+        sleep_ms(2);
+    }
+    bool timed_out = false;
+    int status = ot_wait(s, 10000, &timed_out);
+    const char *out = ot_text(s, OT_STDOUT);
+    OT_ASSERT(!timed_out && WIFEXITED(status) && WEXITSTATUS(status) == 0 && /* clause EI-1 */
+                  strstr(out, "check: ok") != NULL,
+              "with SIGUSR1 sent to its worker threads (%d signals), prodcons must still take "
+              "every item exactly once: a sem_wait interrupted by a signal (EINTR) must be "
+              "tried again. It %s; its output:\n%.1000s\nIts log:\n%.1000s",
+              sent, timed_out ? "did not end" : "ended", out, ot_text(s, OT_STDERR));
+    OT_ASSERT(sent > 0 && strstr(out, "SIGUSR1 received") != NULL,
+              "test: no SIGUSR1 reached the workers (%d sent)", sent);
     ot_end(s);
 }
 
