@@ -60,6 +60,24 @@ static void expect_einval(const struct buffer_ops *ops, size_t capacity)
               name, capacity, rc, strerror(error), BUFFER_MAX_CAPACITY);
 }
 
+/* Expect init to accept the largest capacity, BUFFER_MAX_CAPACITY. */
+static void expect_largest_accepted(const struct buffer_ops *ops)
+{
+    struct buffer *b = malloc(buffer_bytes(BUFFER_MAX_CAPACITY));
+    OT_ASSERT(b != NULL, "test: malloc");
+    errno = 0;
+    int rc = ops->init(b, BUFFER_MAX_CAPACITY, false);
+    int error = errno;
+    if (rc == 0)
+        ops->destroy(b);
+    free(b);
+    OT_ASSERT(rc == 0, /* clause IN-2 */
+              "%s(b, BUFFER_MAX_CAPACITY, false) returned %d (%s): capacities 1 to %d, both "
+              "included, are valid",
+              ops == SEM ? "buffer_init" : "cvbuffer_init", rc, strerror(error),
+              BUFFER_MAX_CAPACITY);
+}
+
 void test_buffer_init(void)
 {
     size_t capacity = 7;
@@ -82,6 +100,7 @@ void test_buffer_init(void)
     free_buffer(SEM, b);
     expect_einval(SEM, 0);
     expect_einval(SEM, (size_t)BUFFER_MAX_CAPACITY + 1);
+    expect_largest_accepted(SEM);
 }
 
 /* Items through a buffer of CAPACITY, one call at a time: puts and gets in
@@ -395,6 +414,7 @@ void test_cv_buffer(void)
     free_buffer(CV, b);
     expect_einval(CV, 0);
     expect_einval(CV, (size_t)BUFFER_MAX_CAPACITY + 1);
+    expect_largest_accepted(CV);
     check_order(CV, 1);
     check_order(CV, 4);
     check_put_blocks(CV);
