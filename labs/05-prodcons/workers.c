@@ -35,6 +35,7 @@ struct run_area {
     long put_by[MAX_PRODUCERS]; /* items each producer put */
     atomic_int producers_done;  /* producers that have finished (threads) */
     atomic_bool stopping;       /* producers: make no more items */
+    atomic_bool closed;         /* the main thread (parent) has called close */
     atomic_bool failed;         /* a worker failed */
     atomic_long sigusr1;        /* SIGUSR1 received by any worker */
     size_t trace_offset;        /* where the trace state starts */
@@ -130,6 +131,7 @@ static struct run_area *map_area(const struct run_config *config)
     area->bytes = bytes;
     atomic_init(&area->producers_done, 0);
     atomic_init(&area->stopping, false);
+    atomic_init(&area->closed, false);
     atomic_init(&area->failed, false);
     atomic_init(&area->sigusr1, 0);
     return area;
@@ -175,9 +177,12 @@ static int produce(struct worker *w)
         int rc = w->ops->put(w->buffer, item);
         result->waiting_ns += now_ns() - start;
         if (rc == -1) {
-            if (errno == EPIPE)
+            if (errno == EPIPE && atomic_load(&w->area->closed))
                 break; /* closed: the run is stopping */
-            worker_failed(w, w->ops->put_name);
+            char what[64];
+            snprintf(what, sizeof what, "%s%s", w->ops->put_name,
+                     errno == EPIPE ? " (the buffer was not closed)" : "");
+            worker_failed(w, what);
             return 1;
         }
         result->items++;
@@ -199,9 +204,13 @@ static int consume(struct worker *w)
         int rc = w->ops->get(w->buffer, w->number, &item);
         result->waiting_ns += now_ns() - start;
         if (rc == -1) {
-            if (errno == ENODATA)
+            if (errno == ENODATA && atomic_load(&w->area->closed))
                 return 0; /* closed and drained: done */
-            worker_failed(w, w->ops->get_name);
+            /* ENODATA from a buffer nobody has closed is a failure too. */
+            char what[64];
+            snprintf(what, sizeof what, "%s%s", w->ops->get_name,
+                     errno == ENODATA ? " (the buffer was not closed)" : "");
+            worker_failed(w, what);
             return 1;
         }
         result->items++;
@@ -266,6 +275,7 @@ static void close_once(struct worker *any, bool *closed, int signo)
         atomic_store(&any->area->stopping, true);
     }
     if (!*closed) {
+        atomic_store(&any->area->closed, true); /* before: ENODATA and EPIPE may follow */
         any->ops->close(any->buffer);
         *closed = true;
     }
