@@ -38,6 +38,16 @@ void expect_no_problem(const char *during)
               problems, problems == 1 ? "" : "s", trace->first_problem);
 }
 
+long waits_full(void)
+{
+    return atomic_load(&trace->waits_full);
+}
+
+long waits_empty(void)
+{
+    return atomic_load(&trace->waits_empty);
+}
+
 void free_buffer(const struct buffer_ops *ops, struct buffer *b)
 {
     ops->destroy(b);

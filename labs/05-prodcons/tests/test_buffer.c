@@ -170,6 +170,10 @@ static void check_put_blocks(const struct buffer_ops *ops)
     OT_ASSERT(wait_blocked(&blocked, 2000), /* clause PG-4 */
               "%s into a full buffer returned %d (%s) instead of waiting for a free slot",
               ops->put_name, blocked.rc, strerror(blocked.error));
+    OT_ASSERT(waits_full() >= 1, /* clause TR-3 */
+              "a %s blocked on a full buffer without calling trace_full first (the log line "
+              "\"P1 waits: buffer full\")",
+              ops->put_name);
     /* A put waiting on a full buffer must not hold the mutex: the get needs it. */
     struct item got = get_ok(ops, b, 1, /* clause MX-1 */
                              "taking one item from a full buffer with a put waiting");
@@ -196,6 +200,10 @@ static void check_get_blocks(const struct buffer_ops *ops)
     OT_ASSERT(wait_blocked(&blocked, 2000), /* clause PG-5 */
               "%s from an empty buffer returned %d (%s) instead of waiting for an item",
               ops->get_name, blocked.rc, strerror(blocked.error));
+    OT_ASSERT(waits_empty() >= 1, /* clause TR-5 */
+              "a %s blocked on an empty buffer without calling trace_empty first (the log "
+              "line \"C1 waits: buffer empty\")",
+              ops->get_name);
     put_ok(ops, b, item_of(1), "putting an item while a get waits");
     OT_ASSERT(wait_done(&blocked, 2000), /* clause PG-5 */
               "a %s waiting on an empty buffer was not woken within 2 s by a put",
