@@ -268,8 +268,8 @@ int main(int argc, char *argv[])
             double rate[4];
             for (int k = 0; k < 4; k++)
                 rate[k] = best_of(kinds[k], threads[t], capacities[c], items);
-            printf("| %d | %zu | %.2f M | %.2f M | %.2f M | %.2f M |\n", threads[t],
-                   capacities[c], rate[0] / 1e6, rate[1] / 1e6, rate[2] / 1e6, rate[3] / 1e6);
+            printf("| %d | %zu | %.2f M | %.2f M | %.2f M | %.2f M |\n", threads[t], capacities[c],
+                   rate[0] / 1e6, rate[1] / 1e6, rate[2] / 1e6, rate[3] / 1e6);
             fflush(stdout);
             fprintf(data, "%d %zu %.0f %.0f %.0f %.0f\n", threads[t], capacities[c], rate[0],
                     rate[1], rate[2], rate[3]);

@@ -25,8 +25,7 @@ static void parse_options(int argc, char *argv[], struct gengetopt_args_info *ar
         exit_usage("unexpected argument '%s'", args->inputs[0]);
     config->producers = (int)get_long(args->producers_arg, 1, MAX_PRODUCERS, "--producers");
     config->consumers = (int)get_long(args->consumers_arg, 1, MAX_CONSUMERS, "--consumers");
-    config->capacity =
-        (size_t)get_long(args->capacity_arg, 1, BUFFER_MAX_CAPACITY, "--capacity");
+    config->capacity = (size_t)get_long(args->capacity_arg, 1, BUFFER_MAX_CAPACITY, "--capacity");
     config->items = get_long(args->items_arg, 1, 10000000, "--items");
     config->produce_ms = (int)get_long(args->produce_ms_arg, 0, 60000, "--produce-ms");
     config->consume_ms = (int)get_long(args->consume_ms_arg, 0, 60000, "--consume-ms");

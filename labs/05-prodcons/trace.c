@@ -117,8 +117,8 @@ void trace_put(struct buffer *b, struct item item)
     run->puts++;
     if (ring_consistent(b, "trace_put")) {
         if (b->count == 0) {
-            trace_problem("trace_put: count is 0 after a put of item %ld from P%d",
-                          item.seq, item.producer);
+            trace_problem("trace_put: count is 0 after a put of item %ld from P%d", item.seq,
+                          item.producer);
         } else {
             struct item stored = b->slot[(b->in + b->capacity - 1) % b->capacity];
             if (stored.producer != item.producer || stored.seq != item.seq)
@@ -162,8 +162,8 @@ void trace_get(struct buffer *b, int consumer, struct item item)
             *last = item.seq;
     }
     if (config->log_items)
-        evlog("consume C%d item %ld from P%d (buffer %zu/%zu)", consumer, item.seq,
-              item.producer, b->count, b->capacity);
+        evlog("consume C%d item %ld from P%d (buffer %zu/%zu)", consumer, item.seq, item.producer,
+              b->count, b->capacity);
 }
 
 void trace_full(struct buffer *b, int producer)
@@ -195,8 +195,8 @@ long trace_finish(const long *put_by)
             if (times[seq - 1] == 0 && lost++ == 0)
                 first_lost = seq;
         if (lost > 0)
-            trace_problem("%ld items of P%d were put but never taken (the first: item %ld)",
-                          lost, p, first_lost);
+            trace_problem("%ld items of P%d were put but never taken (the first: item %ld)", lost,
+                          p, first_lost);
         for (long seq = put_by[p - 1] + 1; seq <= made; seq++)
             if (times[seq - 1] != 0) {
                 trace_problem("item %ld of P%d was taken but never put", seq, p);

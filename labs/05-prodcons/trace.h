@@ -36,11 +36,11 @@
 
 /* What a run is: fixed by trace_start. */
 struct trace_config {
-    int producers;   /* P, 1.. */
-    int consumers;   /* C, 1.. */
-    long items;      /* N: how many items all producers make together */
-    bool log_items;  /* log every produce, consume and wait (not with --quiet) */
-    bool checks;     /* run the checks (the benchmark turns them off) */
+    int producers;  /* P, 1.. */
+    int consumers;  /* C, 1.. */
+    long items;     /* N: how many items all producers make together */
+    bool log_items; /* log every produce, consume and wait (not with --quiet) */
+    bool checks;    /* run the checks (the benchmark turns them off) */
 };
 
 /* The state of a run's checks. Fields a buffer call updates are guarded by

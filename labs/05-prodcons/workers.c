@@ -65,12 +65,12 @@ static struct run_area *signal_area;
 static sem_t wake;
 
 static const struct buffer_ops sem_ops = {
-    "sem",         buffer_init, buffer_destroy, buffer_put, buffer_get, buffer_close,
-    "buffer_put",  "buffer_get",
+    "sem",      buffer_init,  buffer_destroy, buffer_put,
+    buffer_get, buffer_close, "buffer_put",   "buffer_get",
 };
 static const struct buffer_ops cv_ops = {
-    "condvar",       cvbuffer_init, cvbuffer_destroy, cvbuffer_put, cvbuffer_get, cvbuffer_close,
-    "cvbuffer_put",  "cvbuffer_get",
+    "condvar",    cvbuffer_init,  cvbuffer_destroy, cvbuffer_put,
+    cvbuffer_get, cvbuffer_close, "cvbuffer_put",   "cvbuffer_get",
 };
 
 const struct buffer_ops *buffer_ops_for(enum sync_kind kind)
@@ -154,8 +154,8 @@ static struct trace_state *area_trace(struct run_area *area)
 static void worker_failed(struct worker *w, const char *what)
 {
     char message[sizeof failure];
-    snprintf(message, sizeof message, "%c%d: %s: %s", w->producer ? 'P' : 'C', w->number,
-             what, strerror(errno));
+    snprintf(message, sizeof message, "%c%d: %s: %s", w->producer ? 'P' : 'C', w->number, what,
+             strerror(errno));
     warn_msg("%s", message);
     if (!atomic_exchange(&w->area->failed, true))
         memcpy(failure, message, sizeof failure);
@@ -299,7 +299,8 @@ static void run_threads(struct worker *workers, int count, int producers)
     pthread_sigmask(SIG_BLOCK, &stop_set, &old_mask);
     int started = 0;
     for (; started < count; started++) {
-        int error = pthread_create(&workers[started].thread, NULL, worker_thread, &workers[started]);
+        int error =
+            pthread_create(&workers[started].thread, NULL, worker_thread, &workers[started]);
         if (error != 0) {
             errno = error;
             warn_errno("pthread_create");

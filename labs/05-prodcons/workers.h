@@ -34,15 +34,15 @@ const struct buffer_ops *buffer_ops_for(enum sync_kind kind);
 
 /* A run, as the options describe it. */
 struct run_config {
-    int producers;      /* P */
-    int consumers;      /* C */
-    size_t capacity;    /* K */
-    long items;         /* N, all producers together */
-    int produce_ms;     /* a producer's pause after each item */
-    int consume_ms;     /* a consumer's pause after each item */
-    bool processes;     /* workers are processes sharing a mapping, not threads */
+    int producers;   /* P */
+    int consumers;   /* C */
+    size_t capacity; /* K */
+    long items;      /* N, all producers together */
+    int produce_ms;  /* a producer's pause after each item */
+    int consume_ms;  /* a consumer's pause after each item */
+    bool processes;  /* workers are processes sharing a mapping, not threads */
     enum sync_kind sync;
-    bool quiet;         /* no line per item in the log */
+    bool quiet; /* no line per item in the log */
 };
 
 /* What one worker did. */
@@ -55,15 +55,15 @@ struct worker_result {
 struct run_outcome {
     struct worker_result producer[MAX_PRODUCERS];
     struct worker_result consumer[MAX_CONSUMERS];
-    int stop_signal;       /* SIGINT or SIGTERM that stopped the run, or 0 */
-    bool worker_failed;    /* a worker reported an error, or died */
-    char failure[128];     /* which, and how */
-    long problems;         /* failed checks (trace.h) */
+    int stop_signal;    /* SIGINT or SIGTERM that stopped the run, or 0 */
+    bool worker_failed; /* a worker reported an error, or died */
+    char failure[128];  /* which, and how */
+    long problems;      /* failed checks (trace.h) */
     char first_problem[256];
-    size_t max_count;      /* the highest occupancy seen */
-    long waits_full;       /* times a producer found the buffer full */
-    long waits_empty;      /* times a consumer found it empty */
-    long sigusr1;          /* SIGUSR1 received during the run */
+    size_t max_count; /* the highest occupancy seen */
+    long waits_full;  /* times a producer found the buffer full */
+    long waits_empty; /* times a consumer found it empty */
+    long sigusr1;     /* SIGUSR1 received during the run */
 };
 
 /*

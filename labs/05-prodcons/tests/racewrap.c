@@ -48,11 +48,11 @@ void __wrap_trace_get(struct buffer *b, int consumer, struct item item);
 
 enum { MAX_HELD = 8 };
 
-static atomic_uint threads_seen; /* numbers the threads as they first call in */
-static _Thread_local uint64_t random_state;      /* 0 until seeded */
+static atomic_uint threads_seen;            /* numbers the threads as they first call in */
+static _Thread_local uint64_t random_state; /* 0 until seeded */
 static _Thread_local pthread_mutex_t *held[MAX_HELD]; /* mutexes this thread holds */
 static _Thread_local int held_count;
-static _Thread_local long cond_waits;            /* pthread_cond_wait calls so far */
+static _Thread_local long cond_waits; /* pthread_cond_wait calls so far */
 
 /* The next pseudo-random number of this thread (xorshift64*). */
 static uint64_t next_random(void)

@@ -10,13 +10,15 @@
 /* The trace state of the white-box tests (one per test process). */
 static struct trace_state *trace;
 
-struct buffer *make_buffer(const struct buffer_ops *ops, size_t capacity, int producers,
-                           long items)
+struct buffer *make_buffer(const struct buffer_ops *ops, size_t capacity, int producers, long items)
 {
     trace = malloc(trace_bytes(producers, items));
     OT_ASSERT(trace != NULL, "test: malloc: %s", strerror(errno));
     struct trace_config config = {
-        .producers = producers, .consumers = 1, .items = items, .log_items = false,
+        .producers = producers,
+        .consumers = 1,
+        .items = items,
+        .log_items = false,
         .checks = true,
     };
     trace_start(trace, &config);
@@ -161,8 +163,7 @@ struct item get_ok(const struct buffer_ops *ops, struct buffer *b, int consumer,
     return c.item;
 }
 
-void run_prodcons(struct ot_result *r, const char *program, int timeout_ms, const char *why,
-                  ...)
+void run_prodcons(struct ot_result *r, const char *program, int timeout_ms, const char *why, ...)
 {
     const char *argv[64];
     size_t argc = 0;
@@ -182,8 +183,8 @@ void run_prodcons(struct ot_result *r, const char *program, int timeout_ms, cons
             if (i > 0)
                 strncat(command, argv[i], sizeof command - strlen(command) - 1);
         }
-        OT_FAIL("'%s' had not ended after %d ms: %s. Its output so far:\n%.1500s%.1500s",
-                command, timeout_ms, why, r->out, r->err);
+        OT_FAIL("'%s' had not ended after %d ms: %s. Its output so far:\n%.1500s%.1500s", command,
+                timeout_ms, why, r->out, r->err);
     }
 }
 

@@ -42,14 +42,14 @@ void free_buffer(const struct buffer_ops *ops, struct buffer *b);
 struct call {
     const struct buffer_ops *ops;
     struct buffer *b;
-    bool put;            /* put ITEM, or get into ITEM */
-    int consumer;        /* for a get */
+    bool put;     /* put ITEM, or get into ITEM */
+    int consumer; /* for a get */
     struct item item;
     pthread_t thread;
-    atomic_int tid;      /* the thread's ID, once it runs */
-    atomic_bool done;    /* the call has returned */
-    int rc;              /* what it returned, once done */
-    int error;           /* errno after it, once done */
+    atomic_int tid;   /* the thread's ID, once it runs */
+    atomic_bool done; /* the call has returned */
+    int rc;           /* what it returned, once done */
+    int error;        /* errno after it, once done */
 };
 
 /* Start OPS->put(B, ITEM) in a new thread. */
@@ -75,8 +75,7 @@ struct item get_ok(const struct buffer_ops *ops, struct buffer *b, int consumer,
 
 /* Run PROGRAM (a path) with the options that follow, up to a NULL; wait up
  * to TIMEOUT_MS; fail the test with WHY if it has not ended by then. */
-void run_prodcons(struct ot_result *r, const char *program, int timeout_ms, const char *why,
-                  ...);
+void run_prodcons(struct ot_result *r, const char *program, int timeout_ms, const char *why, ...);
 
 /* Fail unless R exited 0 and its summary says "check: ok"; WHAT names the run. */
 void expect_clean_run(const struct ot_result *r, const char *what);

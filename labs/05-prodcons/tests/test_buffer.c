@@ -31,14 +31,13 @@ static struct item item_of(long seq)
 /* Expect B to be empty, open and at slot 0, with its mutex unlocked. */
 static void expect_fresh(struct buffer *b, size_t capacity, const char *init)
 {
-    OT_ASSERT(b->capacity == capacity && b->in == 0 && b->out == 0 && b->count == 0 &&
-                  !b->closed,
+    OT_ASSERT(b->capacity == capacity && b->in == 0 && b->out == 0 && b->count == 0 && !b->closed,
               "after %s(b, %zu, false): capacity %zu, in %zu, out %zu, count %zu, closed %d; "
               "expected %zu, 0, 0, 0, false", /* clause IN-1 */
               init, capacity, b->capacity, b->in, b->out, b->count, (int)b->closed, capacity);
     int error = pthread_mutex_trylock(&b->mutex);
-    OT_ASSERT(error == 0, "after %s the mutex must be unlocked and usable: trylock gave %s",
-              init, strerror(error)); /* clause IN-1 */
+    OT_ASSERT(error == 0, "after %s the mutex must be unlocked and usable: trylock gave %s", init,
+              strerror(error)); /* clause IN-1 */
     pthread_mutex_unlock(&b->mutex);
 }
 
@@ -116,19 +115,19 @@ static void check_order(const struct buffer_ops *ops, size_t capacity)
         size_t puts = round % capacity + 1;
         while (puts-- > 0 && b->count < capacity && next_put <= total) {
             size_t in = b->in;
-            snprintf(why, sizeof why, "putting item %ld into a buffer of %zu holding %zu",
-                     next_put, capacity, b->count);
+            snprintf(why, sizeof why, "putting item %ld into a buffer of %zu holding %zu", next_put,
+                     capacity, b->count);
             put_ok(ops, b, item_of(next_put), why);
             OT_ASSERT(b->in == (in + 1) % capacity, /* clause PG-2 */
-                      "%s: in went from %zu to %zu, expected %zu (in = (in + 1) %% capacity)",
-                      why, in, b->in, (in + 1) % capacity);
+                      "%s: in went from %zu to %zu, expected %zu (in = (in + 1) %% capacity)", why,
+                      in, b->in, (in + 1) % capacity);
             next_put++;
         }
         size_t keep = round % 2 == 0 && b->count > 1 && next_put <= total ? 1 : 0;
         while (b->count > keep && next_get <= total) {
             size_t out = b->out;
-            snprintf(why, sizeof why, "taking item %ld from a buffer of %zu holding %zu",
-                     next_get, capacity, b->count);
+            snprintf(why, sizeof why, "taking item %ld from a buffer of %zu holding %zu", next_get,
+                     capacity, b->count);
             struct item got = get_ok(ops, b, 1, why);
             OT_ASSERT(got.producer == 1 && got.seq == next_get, /* clause PG-1 */
                       "%s: got item %ld from P%d, expected item %ld from P1 (first in, first "
@@ -206,8 +205,7 @@ static void check_get_blocks(const struct buffer_ops *ops)
               ops->get_name);
     put_ok(ops, b, item_of(1), "putting an item while a get waits");
     OT_ASSERT(wait_done(&blocked, 2000), /* clause PG-5 */
-              "a %s waiting on an empty buffer was not woken within 2 s by a put",
-              ops->get_name);
+              "a %s waiting on an empty buffer was not woken within 2 s by a put", ops->get_name);
     OT_ASSERT(blocked.rc == 0 && blocked.item.seq == 1 && blocked.item.producer == 1,
               "the waiting %s returned %d with item %ld from P%d, expected 0 with item 1 from "
               "P1",
@@ -270,8 +268,8 @@ static void check_close_wakes_consumers(const struct buffer_ops *ops, const char
                   "wake-up on)",
                   WAITERS, close_name, i + 1);
         OT_ASSERT(waiting[i].rc == -1 && waiting[i].error == ENODATA, /* clause CL-1 */
-                  "a consumer woken by %s returned %d (%s), expected -1 with ENODATA",
-                  close_name, waiting[i].rc, strerror(waiting[i].error));
+                  "a consumer woken by %s returned %d (%s), expected -1 with ENODATA", close_name,
+                  waiting[i].rc, strerror(waiting[i].error));
     }
     struct call put;
     start_put(&put, ops, b, item_of(3));
@@ -303,13 +301,13 @@ static void check_close_wakes_producers(const struct buffer_ops *ops, const char
                   "blocked 2 s later: every waiting producer must wake and fail with EPIPE",
                   WAITERS, close_name, i + 1);
         OT_ASSERT(waiting[i].rc == -1 && waiting[i].error == EPIPE, /* clause CL-5 */
-                  "a producer woken by %s returned %d (%s), expected -1 with EPIPE",
-                  close_name, waiting[i].rc, strerror(waiting[i].error));
+                  "a producer woken by %s returned %d (%s), expected -1 with EPIPE", close_name,
+                  waiting[i].rc, strerror(waiting[i].error));
     }
     for (long seq = 1; seq <= 2; seq++) {
         struct item got = get_ok(ops, b, 1, "draining a closed buffer");
-        OT_ASSERT(got.seq == seq, "draining a closed buffer gave item %ld, expected %ld",
-                  got.seq, seq); /* clause CL-2 */
+        OT_ASSERT(got.seq == seq, "draining a closed buffer gave item %ld, expected %ld", got.seq,
+                  seq); /* clause CL-2 */
     }
     struct call end;
     start_get(&end, ops, b, 1);
@@ -403,8 +401,10 @@ void test_eintr_retried(void)
     }
     for (long seq = 3; seq <= 4; seq++) {
         struct item got = get_ok(SEM, b, 1, "freeing slots for two interrupted producers");
-        OT_ASSERT(got.seq == seq, "got item %ld, expected %ld: an interrupted buffer_put "
-                  "must not store anything", got.seq, seq); /* clause EI-1 */
+        OT_ASSERT(got.seq == seq,
+                  "got item %ld, expected %ld: an interrupted buffer_put "
+                  "must not store anything",
+                  got.seq, seq); /* clause EI-1 */
     }
     for (int i = 0; i < 2; i++)
         OT_ASSERT(wait_done(&producer[i], 2000) && producer[i].rc == 0, /* clause EI-1 */

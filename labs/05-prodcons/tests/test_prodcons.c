@@ -5,11 +5,11 @@
  */
 #include "oslab.h"
 
-#include <dirent.h>           /* /proc/PID/task */
-#include <signal.h>           /* kill */
-#include <sys/syscall.h>      /* SYS_tgkill */
-#include <sys/personality.h>  /* ADDR_NO_RANDOMIZE for ThreadSanitizer */
-#include <sys/wait.h>         /* W* */
+#include <dirent.h>          /* /proc/PID/task */
+#include <signal.h>          /* kill */
+#include <sys/syscall.h>     /* SYS_tgkill */
+#include <sys/personality.h> /* ADDR_NO_RANDOMIZE for ThreadSanitizer */
+#include <sys/wait.h>        /* W* */
 
 #include "support.h"
 #include "tests.h"
@@ -37,8 +37,8 @@ static void check_report_log(const char *log, long items, size_t capacity)
         size_t count, size;
         int producer;
         /* "HH:MM:SS.mmm produce P1 item 7 (buffer 3/5)" */
-        if (sscanf(line, "%*d:%*d:%*d.%*d produce P%d item %ld (buffer %zu/%zu)", &producer,
-                   &seq, &count, &size) == 4) {
+        if (sscanf(line, "%*d:%*d:%*d.%*d produce P%d item %ld (buffer %zu/%zu)", &producer, &seq,
+                   &count, &size) == 4) {
             OT_ASSERT(producer == 1 && seq == next_put && count >= 1 && count <= capacity &&
                           size == capacity, /* clause TR-1 */
                       "log line \"%.*s\": expected \"produce P1 item %ld (buffer N/%zu)\" with N "
@@ -58,8 +58,8 @@ static void check_report_log(const char *log, long items, size_t capacity)
         line = end != NULL ? end + 1 : NULL;
     }
     OT_ASSERT(next_put == items + 1 && next_get == items + 1, /* clause TR-1 */
-              "the log has %ld produce and %ld consume lines, expected %ld of each",
-              next_put - 1, next_get - 1, items);
+              "the log has %ld produce and %ld consume lines, expected %ld of each", next_put - 1,
+              next_get - 1, items);
 }
 
 void test_report_scenario(void)
@@ -67,8 +67,8 @@ void test_report_scenario(void)
     struct ot_result r;
     /* Longer than the test's own deadline: a deadlock (clause MX-1) is left
      * to the grader, which names it. */
-    run_prodcons(&r, ot_program(), 60000, "a deadlock?", "--produce-ms", "10", "--consume-ms",
-                 "15", "--capacity", "3", "--items", "40", NULL);
+    run_prodcons(&r, ot_program(), 60000, "a deadlock?", "--produce-ms", "10", "--consume-ms", "15",
+                 "--capacity", "3", "--items", "40", NULL);
     expect_clean_run(&r, "the report's run with 10 ms / 15 ms, capacity 3, 40 items");
     expect_summary(&r, "summary: 40 produced, 40 consumed, max occupancy 3/3", /* clause TR-2 */
                    "the producer is faster than the consumer, so the buffer must fill up");
@@ -121,12 +121,12 @@ static void run_race(const char *what, const char *const *options)
 
 void test_race_injection(void)
 {
-    static const char *const many[] = {"--producers", "4",  "--consumers", "4",  "--capacity",
-                                       "2",           "--items", "3000", "--produce-ms", "0",
-                                       "--consume-ms", "0", "--quiet", NULL};
+    static const char *const many[] = {
+        "--producers",  "4", "--consumers",  "4", "--capacity", "2", "--items", "3000",
+        "--produce-ms", "0", "--consume-ms", "0", "--quiet",    NULL};
     run_race("prodcons-race, 4 producers, 4 consumers, capacity 2", many);
-    static const char *const one[] = {"--capacity",   "1", "--items", "2000", "--produce-ms",
-                                      "0", "--consume-ms", "0", "--quiet", NULL};
+    static const char *const one[] = {"--capacity",   "1", "--items", "2000", "--produce-ms", "0",
+                                      "--consume-ms", "0", "--quiet", NULL};
     run_race("prodcons-race, 1 producer, 1 consumer, capacity 1", one);
 }
 
@@ -156,9 +156,9 @@ void test_thread_sanitizer(void)
     /* Not built when the compiler has no ThreadSanitizer (the Makefile probes). */
     bool unavailable = access(ot_program_named("prodcons-tsan"), X_OK) != 0;
     if (!unavailable) {
-        run_prodcons(&r, ot_program_named("prodcons-tsan"), 40000, "a deadlock?",
-                     "--producers", "4", "--consumers", "4", "--capacity", "2", "--items",
-                     "3000", "--produce-ms", "0", "--consume-ms", "0", "--quiet", NULL);
+        run_prodcons(&r, ot_program_named("prodcons-tsan"), 40000, "a deadlock?", "--producers",
+                     "4", "--consumers", "4", "--capacity", "2", "--items", "3000", "--produce-ms",
+                     "0", "--consume-ms", "0", "--quiet", NULL);
         unavailable = strstr(r.err, "FATAL: ThreadSanitizer") != NULL ||
                       strstr(r.err, "unexpected memory mapping") != NULL;
     }
@@ -176,9 +176,9 @@ void test_thread_sanitizer(void)
      * fault. Valgrind's helgrind finds the same races, more slowly. */
     ot_result_free(&r);
     if (!in_path("valgrind")) {
-        run_prodcons(&r, ot_program(), 20000, "a deadlock?", "--producers", "4", "--consumers",
-                     "4", "--capacity", "2", "--items", "3000", "--produce-ms", "0",
-                     "--consume-ms", "0", "--quiet", NULL);
+        run_prodcons(&r, ot_program(), 20000, "a deadlock?", "--producers", "4", "--consumers", "4",
+                     "--capacity", "2", "--items", "3000", "--produce-ms", "0", "--consume-ms", "0",
+                     "--quiet", NULL);
         expect_clean_run(&r, "prodcons (neither ThreadSanitizer nor valgrind here)");
         ot_result_free(&r);
         return;
@@ -206,18 +206,17 @@ void test_more_consumers_than_items(void)
     expect_clean_run(&r, "2 producers, 12 consumers, 5 items"); /* clause CL-3 */
     expect_summary(&r, "summary: 5 produced, 5 consumed", "12 consumers for 5 items");
     ot_result_free(&r);
-    run_prodcons(&r, ot_program(), 10000, "consumers still blocked at the end", "--consumers",
-                 "6", "--capacity", "1", "--items", "1", "--produce-ms", "0", "--consume-ms",
-                 "0", NULL);
+    run_prodcons(&r, ot_program(), 10000, "consumers still blocked at the end", "--consumers", "6",
+                 "--capacity", "1", "--items", "1", "--produce-ms", "0", "--consume-ms", "0", NULL);
     expect_clean_run(&r, "1 producer, 6 consumers, 1 item"); /* clause CL-3 */
     ot_result_free(&r);
 }
 
 void test_sigint_drains(void)
 {
-    const char *argv[] = {ot_program(), "--producers", "2", "--consumers", "2", "--capacity",
-                          "4", "--items", "100000", "--produce-ms", "1", "--consume-ms", "4",
-                          NULL};
+    const char *argv[] = {
+        ot_program(), "--producers",  "2", "--consumers",  "2", "--capacity", "4", "--items",
+        "100000",     "--produce-ms", "1", "--consume-ms", "4", NULL};
     struct ot_session *s = ot_start(argv);
     OT_ASSERT(ot_expect(s, OT_STDERR, "waits: buffer full", 10000) != NULL,
               "prodcons never logged \"P1 waits: buffer full\" (or P2): the producers are "
@@ -239,12 +238,11 @@ void test_sigint_drains(void)
               out, ot_text(s, OT_STDERR));
     long produced = -1, consumed = -2;
     const char *summary = strstr(out, "summary: ");
-    OT_ASSERT(summary != NULL &&
-                  sscanf(summary, "summary: %ld produced, %ld consumed", &produced, &consumed) ==
-                      2 &&
-                  produced == consumed, /* clause CL-2 */
-              "after SIGINT every item produced must still be consumed: %.200s",
-              summary ? summary : out);
+    OT_ASSERT(
+        summary != NULL &&
+            sscanf(summary, "summary: %ld produced, %ld consumed", &produced, &consumed) == 2 &&
+            produced == consumed, /* clause CL-2 */
+        "after SIGINT every item produced must still be consumed: %.200s", summary ? summary : out);
     ot_end(s);
 }
 
@@ -278,9 +276,9 @@ static int signal_workers(pid_t pid)
 
 void test_eintr_workers(void)
 {
-    const char *argv[] = {ot_program(), "--producers", "2", "--consumers", "2", "--capacity",
-                          "1", "--items", "1500", "--produce-ms", "1", "--consume-ms", "1",
-                          "--quiet", NULL};
+    const char *argv[] = {ot_program(), "--producers", "2",    "--consumers",  "2", "--capacity",
+                          "1",          "--items",     "1500", "--produce-ms", "1", "--consume-ms",
+                          "1",          "--quiet",     NULL};
     struct ot_session *s = ot_start(argv);
     pid_t pid = ot_session_pid(s);
     int sent = 0;
@@ -339,15 +337,15 @@ void test_processes(void)
     ot_result_free(&r);
     /* prodcons-race sleeps inside the critical section: processes then wait
      * for the mutex, and a process-private mutex never wakes them. */
-    static const char *const race[] = {"--processes", "--producers", "2", "--consumers", "2",
-                                       "--capacity", "2", "--items", "1500", "--produce-ms",
-                                       "0", "--consume-ms", "0", "--quiet", NULL};
+    static const char *const race[] = {
+        "--processes", "--producers",  "2", "--consumers",  "2", "--capacity", "2", "--items",
+        "1500",        "--produce-ms", "0", "--consume-ms", "0", "--quiet",    NULL};
     run_race("prodcons-race --processes, 2 x 2: with the mutex contended", race); /* clause PS-1 */
 
     /* A consumer killed mid-run: reported, the rest ended, nothing left. */
-    const char *argv[] = {ot_program(), "--processes", "--producers", "2", "--consumers", "2",
-                          "--capacity", "2", "--items", "100000", "--produce-ms", "1",
-                          "--consume-ms", "1", "--quiet", NULL};
+    const char *argv[] = {
+        ot_program(), "--processes", "--producers",  "2", "--consumers",  "2", "--capacity", "2",
+        "--items",    "100000",      "--produce-ms", "1", "--consume-ms", "1", "--quiet",    NULL};
     struct ot_session *s = ot_start(argv);
     pid_t victim = 0;
     int64_t deadline = now_ms() + 5000;
@@ -373,7 +371,8 @@ void test_processes(void)
     for (size_t i = 0; i < left.count; i++)
         OT_ASSERT(strncmp(left.names[i], "prodcons-", 9) != 0, /* clause PS-2 */
                   "after the runs, /dev/shm still has %s: prodcons must unlink its shared "
-                  "memory", left.names[i]);
+                  "memory",
+                  left.names[i]);
     ot_names_free(&left);
     ot_names_free(&before);
 }
@@ -386,9 +385,9 @@ void test_cv_exactly_once(void)
                  "--produce-ms", "0", "--consume-ms", "0", "--quiet", NULL);
     expect_clean_run(&r, "--sync condvar, 8 x 8, capacity 1, 20000 items"); /* clause CV-1 */
     ot_result_free(&r);
-    static const char *const race[] = {"--sync", "condvar", "--producers", "3", "--consumers",
-                                       "3", "--capacity", "2", "--items", "2000", "--produce-ms",
-                                       "0", "--consume-ms", "0", "--quiet", NULL};
+    static const char *const race[] = {
+        "--sync",  "condvar", "--producers",  "3", "--consumers",  "3", "--capacity", "2",
+        "--items", "2000",    "--produce-ms", "0", "--consume-ms", "0", "--quiet",    NULL};
     /* prodcons-race makes some condition waits return at once, as POSIX
      * allows: only a while loop around pthread_cond_wait survives that. */
     run_race("prodcons-race --sync condvar, 3 x 3 (with early wake-ups)", race); /* clause CV-2 */
@@ -400,10 +399,10 @@ void test_cv_exactly_once(void)
                  "--quiet", NULL);
     expect_clean_run(&r, "--processes --sync condvar"); /* clause CV-3 */
     ot_result_free(&r);
-    static const char *const processes[] = {"--processes", "--sync", "condvar", "--producers",
-                                            "2", "--consumers", "2", "--capacity", "2",
-                                            "--items", "1500", "--produce-ms", "0",
-                                            "--consume-ms", "0", "--quiet", NULL};
+    static const char *const processes[] = {
+        "--processes", "--sync",       "condvar", "--producers", "2",    "--consumers",
+        "2",           "--capacity",   "2",       "--items",     "1500", "--produce-ms",
+        "0",           "--consume-ms", "0",       "--quiet",     NULL};
     run_race("prodcons-race --processes --sync condvar: with the mutex contended",
              processes); /* clause CV-3 */
 }
