@@ -50,6 +50,16 @@ long waits_empty(void)
     return atomic_load(&trace->waits_empty);
 }
 
+long traced_puts(void)
+{
+    return trace->puts;
+}
+
+long traced_gets(void)
+{
+    return trace->gets;
+}
+
 void free_buffer(const struct buffer_ops *ops, struct buffer *b)
 {
     ops->destroy(b);

@@ -29,9 +29,12 @@ struct buffer *make_buffer(const struct buffer_ops *ops, size_t capacity, int pr
 /* Fail the test if the trace checks found a problem (the first one named). */
 void expect_no_problem(const char *during);
 
-/* How many times trace_full and trace_empty were called since make_buffer. */
+/* How many times trace_full, trace_empty, trace_put and trace_get were
+ * called since make_buffer. */
 long waits_full(void);
 long waits_empty(void);
+long traced_puts(void);
+long traced_gets(void);
 
 /* Destroy B with OPS->destroy and free it. */
 void free_buffer(const struct buffer_ops *ops, struct buffer *b);

@@ -140,6 +140,10 @@ static void check_order(const struct buffer_ops *ops, size_t capacity)
         }
     }
     OT_ASSERT(b->count == 0, "after as many gets as puts, count is %zu", b->count);
+    OT_ASSERT(traced_puts() == total && traced_gets() == total, /* clause TR-4 */
+              "%ld puts and gets each called trace_put %ld times and trace_get %ld times: "
+              "once each, inside the critical section",
+              total, traced_puts(), traced_gets());
     if (ops == SEM)
         OT_ASSERT(sem_value(&b->free_slots) == (int)capacity && sem_value(&b->filled_slots) == 0,
                   "after as many gets as puts: free_slots %d and filled_slots %d, expected %zu "
