@@ -7,6 +7,7 @@
 
 #include <signal.h> /* sigaction, pthread_kill */
 
+#include "inject.h"
 #include "support.h"
 #include "tests.h"
 
@@ -433,4 +434,108 @@ void test_cv_buffer(void)
     check_get_blocks(CV);
     check_close_wakes_consumers(CV, "cvbuffer_close");
     check_close_wakes_producers(CV, "cvbuffer_close");
+}
+
+/* Expect INIT to fail with ERROR when the NTH call of CALL fails, leaving no
+ * semaphore, mutex or condition variable initialised. */
+static void expect_init_failure(const struct buffer_ops *ops, const char *call, int nth, int error)
+{
+    const char *name = ops == SEM ? "buffer_init" : "cvbuffer_init";
+    struct buffer *b = malloc(buffer_bytes(4));
+    OT_ASSERT(b != NULL, "test: malloc");
+    int sems = inject_live_sems(), mutexes = inject_live_mutexes(), conds = inject_live_conds();
+    inject_failure(call, nth, error);
+    errno = 0;
+    int rc = ops->init(b, 4, false);
+    int got = errno;
+    inject_none();
+    OT_ASSERT(rc == -1 && got == error, /* clause IN-4 */
+              "when call %d of %s fails with %s, %s must fail with that errno: it returned %d "
+              "(%s)",
+              nth, call, strerror(error), name, rc, strerror(got));
+    OT_ASSERT(inject_live_sems() == sems && inject_live_mutexes() == mutexes &&
+                  inject_live_conds() == conds, /* clause IN-4 */
+              "when call %d of %s fails, %s must destroy what it had made: %d semaphore(s), "
+              "%d mutex(es), %d condition variable(s) are left",
+              nth, call, name, inject_live_sems() - sems, inject_live_mutexes() - mutexes,
+              inject_live_conds() - conds);
+    free(b);
+}
+
+/* Expect init then destroy to leave nothing initialised. */
+static void expect_destroy_all(const struct buffer_ops *ops)
+{
+    int sems = inject_live_sems(), mutexes = inject_live_mutexes(), conds = inject_live_conds();
+    struct buffer *b = make_buffer(ops, 3, 1, 10);
+    free_buffer(ops, b);
+    OT_ASSERT(inject_live_sems() == sems && inject_live_mutexes() == mutexes &&
+                  inject_live_conds() == conds, /* clause IN-3 */
+              "%s must destroy everything init made: %d semaphore(s), %d mutex(es), %d "
+              "condition variable(s) are left",
+              ops == SEM ? "buffer_destroy" : "cvbuffer_destroy", inject_live_sems() - sems,
+              inject_live_mutexes() - mutexes, inject_live_conds() - conds);
+}
+
+void test_init_failures(void)
+{
+    expect_init_failure(SEM, "sem_init", 1, ENOSYS);
+    expect_init_failure(SEM, "sem_init", 2, ENOSYS);
+    expect_init_failure(SEM, "pthread_mutex_init", 1, EAGAIN);
+    expect_destroy_all(SEM);
+    expect_init_failure(CV, "pthread_mutex_init", 1, ENOMEM);
+    expect_init_failure(CV, "pthread_cond_init", 1, EAGAIN);
+    expect_init_failure(CV, "pthread_cond_init", 2, ENOMEM);
+    expect_destroy_all(CV);
+}
+
+/* With the NTH call of CALL failing with ERROR, expect the put (PUT) or get
+ * on B to return -1 with that errno, within 2 s. */
+static void expect_call_error(struct buffer *b, bool put, const char *call, int nth, int error)
+{
+    struct call c;
+    inject_failure(call, nth, error);
+    if (put)
+        start_put(&c, SEM, b, item_of(99));
+    else
+        start_get(&c, SEM, b, 1);
+    bool done = wait_done(&c, 2000);
+    inject_none();
+    OT_ASSERT(done && c.rc == -1 && c.error == error, /* clause PG-9 */
+              "when %s fails with %s, %s must return -1 with that errno; it %s %d (%s)", call,
+              strerror(error), put ? "buffer_put" : "buffer_get",
+              done ? "returned" : "had not returned after 2 s:", c.rc, strerror(c.error));
+}
+
+void test_call_errors(void)
+{
+    /* Every step on a fresh buffer: a failed call may leave it inconsistent. */
+    struct buffer *b = make_buffer(SEM, 2, 1, 10);
+    expect_call_error(b, true, "sem_trywait", 1, EINVAL);
+    free_buffer(SEM, b);
+    b = make_buffer(SEM, 2, 1, 10);
+    expect_call_error(b, true, "pthread_mutex_lock", 1, EAGAIN);
+    free_buffer(SEM, b);
+    b = make_buffer(SEM, 2, 1, 10);
+    expect_call_error(b, true, "sem_post", 1, EOVERFLOW);
+    free_buffer(SEM, b);
+    b = make_buffer(SEM, 1, 1, 10);
+    put_ok(SEM, b, item_of(1), "filling a buffer of 1");
+    expect_call_error(b, true, "sem_wait", 1, EINVAL); /* full: trywait fails, then sem_wait */
+    free_buffer(SEM, b);
+
+    b = make_buffer(SEM, 2, 1, 10);
+    expect_call_error(b, false, "sem_wait", 1, EINVAL); /* empty: trywait fails, then sem_wait */
+    free_buffer(SEM, b);
+    b = make_buffer(SEM, 2, 1, 10);
+    put_ok(SEM, b, item_of(1), "putting an item");
+    expect_call_error(b, false, "sem_trywait", 1, EINVAL);
+    free_buffer(SEM, b);
+    b = make_buffer(SEM, 2, 1, 10);
+    put_ok(SEM, b, item_of(1), "putting an item");
+    expect_call_error(b, false, "pthread_mutex_lock", 1, EAGAIN);
+    free_buffer(SEM, b);
+    b = make_buffer(SEM, 2, 1, 10);
+    put_ok(SEM, b, item_of(1), "putting an item");
+    expect_call_error(b, false, "sem_post", 1, EOVERFLOW);
+    free_buffer(SEM, b);
 }
