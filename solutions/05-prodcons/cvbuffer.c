@@ -38,8 +38,8 @@ int cvbuffer_init(struct buffer *b, size_t capacity, bool shared)
         made++;
     if (error == 0 && (error = pthread_cond_init(&b->not_full, &cond_attr)) == 0)
         made++;
-    if (error == 0 && (error = pthread_cond_init(&b->not_empty, &cond_attr)) == 0)
-        made++;
+    if (error == 0)
+        error = pthread_cond_init(&b->not_empty, &cond_attr); /* the last: nothing to count */
     pthread_condattr_destroy(&cond_attr);
     pthread_mutexattr_destroy(&mutex_attr);
     if (error != 0) {
