@@ -61,7 +61,14 @@ SHARED_OBJS  := $(patsubst $(KIT_DIR)/shared/%.c,$(B)/shared/%.o,$(SHARED_SRCS))
 MAIN_OBJ     := $(B)/lab/$(MAIN:.c=.o)
 GIVEN_OBJS   := $(addprefix $(B)/lab/,$(GIVEN:.c=.o))
 STUDENT_OBJS := $(patsubst %.c,$(B)/student/%.o,$(filter %.c,$(STUDENT)))
-TEST_OBJS    := $(addprefix $(B)/lab/,$(TESTS:.c=.o))
+# Instructor-only tests, which scripts/make-release leaves out of the student
+# release: a second table, tests/instructor.def (tests.def's format; its test
+# files declare their prototypes from it), and their code, tests/instructor/*.c.
+# The points of both tables add up to 100; in a release (a RELEASE file at the
+# top) without them, tests.def's may add up to less.
+INSTRUCTOR_DEF   := $(wildcard $(LAB_DIR)/tests/instructor.def)
+INSTRUCTOR_TESTS := $(patsubst $(LAB_DIR)/%,%,$(wildcard $(LAB_DIR)/tests/instructor/*.c))
+TEST_OBJS    := $(addprefix $(B)/lab/,$(TESTS:.c=.o) $(INSTRUCTOR_TESTS:.c=.o))
 HARNESS_OBJS := $(B)/harness/child.o $(B)/harness/testlib.o
 RUNNER_OBJS  := $(B)/harness/runner.o $(B)/harness/records.o
 
@@ -133,11 +140,13 @@ $(B)/shared/%.o: $(KIT_DIR)/shared/%.c $(FLAGS_MK)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS_HAND) $(DEP_FLAGS) -c -o $@ $<
 
-$(B)/harness/%.o: $(HARNESS_DIR)/%.c $(TESTS_DEF) $(FLAGS_MK)
+$(B)/harness/%.o: $(HARNESS_DIR)/%.c $(TESTS_DEF) $(INSTRUCTOR_DEF) $(FLAGS_MK)
 	$(call say,CC,harness/$*.c)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS_HAND) $(CUNIT_CFLAGS) -iquote $(HARNESS_DIR) \
 	    -DOSLAB_TESTS_DEF='"$(TESTS_DEF)"' -DOSLAB_LAB='"$(LAB)"' \
+	    $(if $(INSTRUCTOR_DEF),-DOSLAB_INSTRUCTOR_DEF='"$(INSTRUCTOR_DEF)"') \
+	    $(if $(wildcard $(KIT_DIR)/RELEASE),-DOSLAB_RELEASE) \
 	    -DOSLAB_PROGRAM_NAME='"$(PROGRAM)"' $(DEP_FLAGS) -c -o $@ $<
 
 # A submission may define only the lab's interface and no constructors.

@@ -65,6 +65,9 @@
 static const struct ot_test_spec all_tests[] = {
 #define OSLAB_TEST(fn, ...) {.name = #fn, __VA_ARGS__},
 #include OSLAB_TESTS_DEF
+#ifdef OSLAB_INSTRUCTOR_DEF /* instructor-only tests (lab.mk) */
+#include OSLAB_INSTRUCTOR_DEF
+#endif
 #undef OSLAB_TEST
 };
 static const size_t test_count = sizeof all_tests / sizeof all_tests[0];
@@ -330,6 +333,53 @@ static void nonblocking(int fd)
         exit_errno("fcntl");
 }
 
+/* ---- Stopped from outside ------------------------------------------------------- */
+
+/* The test process running now (the leader of its session), or 0. */
+static volatile pid_t running_test;
+
+/* SIGINT or SIGTERM to the grader (Ctrl-C, a batch stopped): SIGKILL the
+ * running test's session and every process that landed with us (we are a
+ * subreaper), then end as the signal would have ended us. The records of
+ * the tests that finished stay; the test that was running has none. Only
+ * async-signal-safe calls: kill, open, read, close, signal, raise. */
+static void stop_grading(int signo)
+{
+    pid_t pid = running_test;
+    if (pid > 0) {
+        kill(-pid, SIGKILL);
+        kill(pid, SIGKILL);
+    }
+    int fd = open("/proc/thread-self/children", O_RDONLY | O_CLOEXEC);
+    char buf[4096];
+    ssize_t n = fd == -1 ? 0 : read(fd, buf, sizeof buf - 1);
+    if (fd != -1)
+        close(fd);
+    for (ssize_t i = 0; i < n;) {
+        pid_t child = 0;
+        for (; i < n && buf[i] >= '0' && buf[i] <= '9'; i++)
+            child = child * 10 + (buf[i] - '0');
+        for (; i < n && (buf[i] < '0' || buf[i] > '9'); i++)
+            ;
+        if (child > 0) {
+            kill(-child, SIGKILL);
+            kill(child, SIGKILL);
+        }
+    }
+    signal(signo, SIG_DFL);
+    raise(signo); /* delivered when this handler returns */
+}
+
+/* Install stop_grading for SIGINT, SIGTERM and SIGHUP. */
+static void stop_grading_on_signals(void)
+{
+    struct sigaction sa = {.sa_handler = stop_grading};
+    sigemptyset(&sa.sa_mask);
+    if (sigaction(SIGINT, &sa, NULL) == -1 || sigaction(SIGTERM, &sa, NULL) == -1 ||
+        sigaction(SIGHUP, &sa, NULL) == -1)
+        exit_errno("sigaction");
+}
+
 /* Run TEST in a sandboxed child; fill OUT with what happened. */
 static void run_child(const struct sandbox *sb, const struct ot_test_spec *test,
                       const char *tests_bin, const char *program, const char *workdir,
@@ -347,6 +397,7 @@ static void run_child(const struct sandbox *sb, const struct ot_test_spec *test,
     if (pid == 0)
         exec_test(sb, test, tests_bin, program, workdir, out_pipe[1], err_pipe[1],
                   token_pipe[0], result_pipe[1], token);
+    running_test = pid;
     close(out_pipe[1]);
     close(err_pipe[1]);
     close(token_pipe[0]);
@@ -394,6 +445,7 @@ static void run_child(const struct sandbox *sb, const struct ot_test_spec *test,
         }
         pid_t r = waitpid(pid, &out->status, WNOHANG);
         if (r == pid) {
+            running_test = 0;
             reaped = true;
             break;
         }
@@ -727,10 +779,21 @@ static void append_lines(char *buf, size_t len, const char *label, const char *t
         const char *nl = strchr(p, '\n');
         size_t n = nl ? (size_t)(nl - p) : strlen(p);
         char shown[201];
-        size_t take = n < 200 ? n : 200;
-        for (size_t i = 0; i < take; i++) /* binary junk must not reach the report raw */
-            shown[i] = (p[i] >= 0x20 && p[i] < 0x7f) || p[i] == '\t' ? p[i] : '?';
-        shown[take] = '\0';
+        size_t take = n < 200 ? n : 200, out = 0;
+        /* Binary junk and control characters must not reach the report raw;
+         * UTF-8 text (a compiler's quotes, a student's name) is kept. */
+        for (size_t i = 0; i < take;) {
+            size_t char_len = text_char_length((const unsigned char *)p + i);
+            if (char_len == 0 || i + char_len > take) {
+                shown[out++] = '?';
+                i++;
+            } else {
+                memcpy(shown + out, p + i, char_len);
+                out += char_len;
+                i += char_len;
+            }
+        }
+        shown[out] = '\0';
         append(buf, len, "  | %s%s\n", shown, n > take ? " ..." : "");
         p = nl ? nl + 1 : p + n;
         if (line + 1 == max_lines && *p != '\0')
@@ -843,7 +906,7 @@ static void publish(const struct settings *set, const struct record_list *lab_re
         exit_errno("write records in %s", set->records_dir);
     if (set->json == NULL && set->junit == NULL)
         return;
-    struct record_list all = {NULL, 0};
+    struct record_list all = {0};
     if (records_load_dir(set->records_dir, &all) == -1)
         exit_errno("read records in %s", set->records_dir);
     if (set->json != NULL && records_write_json(set->json, &all) == -1)
@@ -881,34 +944,43 @@ static bool selected(const struct settings *set, const struct ot_test_spec *test
     return false;
 }
 
-/* Record every test as failed because the submission did not build. */
+/* The lab's table entry TEST as a record's description: its Gradescope
+ * number is "TASK.K", TEST being the K-th test of its task in tests.def. */
+static struct test_info info_of(const struct ot_test_spec *test, char *number, size_t len)
+{
+    int k = 1;
+    for (const struct ot_test_spec *t = all_tests; t < test; t++)
+        k += t->task == test->task;
+    snprintf(number, len, "%d.%d", test->task, k);
+    return (struct test_info){.lab = lab_name, .name = test->name, .task = test->task,
+                              .number = number, .visibility = test->visibility,
+                              .max_score = test->points};
+}
+
+/* Record every test as failed without running it (the submission does not
+ * build, or was not submitted): the grader wrote why in the file REASON. */
 static void fail_build(const struct settings *set)
 {
     char why[8192] = "";
-    char *log = NULL;
-    size_t log_len = 0;
     FILE *f = fopen(set->build_log, "re");
     if (f != NULL) {
-        log = malloc(65536);
-        if (log != NULL) {
-            log_len = fread(log, 1, 65535, f);
-            log[log_len] = '\0';
-        }
+        size_t n = fread(why, 1, sizeof why - 1, f);
+        why[n] = '\0';
         fclose(f);
     }
-    append(why, sizeof why, "The submission does not build, so no test could run.\n");
-    append_lines(why, sizeof why, "compiler", log ? log : "", log_len, log_len, 30);
-    struct record_list records = {NULL, 0};
+    if (why[0] == '\0')
+        snprintf(why, sizeof why, "The submission does not build, so no test could run.\n");
+    struct record_list records = {0};
     for (size_t i = 0; i < test_count; i++) {
         if (!selected(set, &all_tests[i]))
             continue;
-        records_add(&records, lab_name, all_tests[i].name, 0, all_tests[i].points, "fail", 0,
-                    why);
+        char number[32];
+        struct test_info info = info_of(&all_tests[i], number, sizeof number);
+        records_add(&records, &info, 0, "fail", 0, why);
         report(&all_tests[i], 0, "fail", 0, i == 0 ? why : "");
     }
     publish(set, &records);
     records_free(&records);
-    free(log);
 }
 
 /* Run TEST once in a fresh working folder and clean up after it; return its
@@ -964,7 +1036,9 @@ static void grade_test(const struct settings *set, const struct sandbox *sb,
                    "run must pass.)\n", run, runs, runs);
     }
     int score = strcmp(verdict, "pass") == 0 ? test->points : 0;
-    records_add(records, lab_name, test->name, score, test->points, verdict, seconds, why);
+    char number[32];
+    struct test_info info = info_of(test, number, sizeof number);
+    records_add(records, &info, score, verdict, seconds, why);
     publish(set, records);
     report(test, score, verdict, seconds, why);
 }
@@ -994,7 +1068,13 @@ static void check_table(void)
                      ".feedback, and valid limits and visibility", lab_name, test->name);
         total += test->points;
     }
-    if (total != 100)
+#if defined(OSLAB_RELEASE) && !defined(OSLAB_INSTRUCTOR_DEF)
+    /* A student release has no instructor-only tests: their points are missing. */
+    bool points_ok = total > 0 && total <= 100;
+#else
+    bool points_ok = total == 100;
+#endif
+    if (!points_ok)
         exit_msg("%s: the points in tests.def add up to %d, not 100", lab_name, total);
 }
 
@@ -1068,7 +1148,7 @@ int main(int argc, char *argv[])
         return 0;
     }
     if (set.merge_only) {
-        struct record_list all = {NULL, 0};
+        struct record_list all = {0};
         if (records_load_dir(set.records_dir, &all) == -1)
             exit_errno("read records in %s", set.records_dir);
         if (set.json != NULL && records_write_json(set.json, &all) == -1)
@@ -1087,6 +1167,7 @@ int main(int argc, char *argv[])
     if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1)
         exit_errno("prctl PR_SET_CHILD_SUBREAPER");
     signal(SIGPIPE, SIG_IGN);
+    stop_grading_on_signals();
     struct sandbox sb = choose_sandbox();
     mount_mqueues(&sb, set.workdir);
     /* Always said, even with --quiet: it tells what the grade can be trusted for. */
@@ -1097,7 +1178,7 @@ int main(int argc, char *argv[])
         printf("  sandbox: unprivileged mode: tests run as you (uid %u); a submission "
                "could kill the grader's processes or change your files\n",
                (unsigned)sb.uid);
-    struct record_list records = {NULL, 0};
+    struct record_list records = {0};
     for (size_t i = 0; i < test_count; i++)
         if (selected(&set, &all_tests[i]))
             grade_test(&set, &sb, &all_tests[i], (int)i, &records);
