@@ -88,8 +88,11 @@ void buffer_destroy(struct buffer *b);
  *   3. store ITEM in slot[in], in = (in + 1) % capacity, count += 1;
  *   4. trace_put(b, item), with the mutex still held;
  *   5. unlock the mutex, then sem_post(filled_slots).
- * Never takes the mutex while it waits on a semaphore.
- * Returns 0; -1 with errno EPIPE if B is closed, or another call's errno.
+ * Never takes the mutex while it waits on a semaphore. If a call fails
+ * (sem_trywait other than EAGAIN, sem_wait other than EINTR,
+ * pthread_mutex_lock, sem_post), stop there and fail with its error in
+ * errno (pthread functions return the error instead of setting errno).
+ * Returns 0; -1 with errno EPIPE if B is closed, or a failed call's errno.
  */
 int buffer_put(struct buffer *b, struct item item);
 
@@ -105,8 +108,9 @@ int buffer_put(struct buffer *b, struct item item);
  *   3. *item = slot[out], out = (out + 1) % capacity, count -= 1;
  *   4. trace_get(b, consumer, *item), with the mutex still held;
  *   5. unlock the mutex, then sem_post(free_slots).
- * Items put before buffer_close are all still delivered after it.
- * Returns 0; -1 with errno ENODATA once B is closed and empty, or another
+ * Items put before buffer_close are all still delivered after it. A call
+ * that fails makes it fail at once with that call's error, as in buffer_put.
+ * Returns 0; -1 with errno ENODATA once B is closed and empty, or a failed
  * call's errno.
  */
 int buffer_get(struct buffer *b, int consumer, struct item *item);
