@@ -149,13 +149,16 @@ static struct trace_state *area_trace(struct run_area *area)
     return (struct trace_state *)((char *)area + area->trace_offset);
 }
 
-/* Worker W's call WHAT failed (errno says why): say so, remember the first
- * failure, and wake the main thread (threads; a process exits with 1). */
-static void worker_failed(struct worker *w, const char *what)
+/* Worker W's call NAME failed (errno says why): say so, remember the first
+ * failure, and wake the main thread (threads; a process exits with 1).
+ * END_ERRNO (EPIPE for a put, ENODATA for a get) is how a call says that the
+ * buffer is closed: from a buffer nobody closed, it is a failure too. */
+static void worker_failed(struct worker *w, const char *name, int end_errno)
 {
+    int error = errno;
     char message[sizeof failure];
-    snprintf(message, sizeof message, "%c%d: %s: %s", w->producer ? 'P' : 'C', w->number, what,
-             strerror(errno));
+    snprintf(message, sizeof message, "%c%d: %s%s: %s", w->producer ? 'P' : 'C', w->number, name,
+             error == end_errno ? " (the buffer was not closed)" : "", strerror(error));
     warn_msg("%s", message);
     if (!atomic_exchange(&w->area->failed, true))
         memcpy(failure, message, sizeof failure);
@@ -179,10 +182,7 @@ static int produce(struct worker *w)
         if (rc == -1) {
             if (errno == EPIPE && atomic_load(&w->area->closed))
                 break; /* closed: the run is stopping */
-            char what[64];
-            snprintf(what, sizeof what, "%s%s", w->ops->put_name,
-                     errno == EPIPE ? " (the buffer was not closed)" : "");
-            worker_failed(w, what);
+            worker_failed(w, w->ops->put_name, EPIPE);
             return 1;
         }
         result->items++;
@@ -206,11 +206,7 @@ static int consume(struct worker *w)
         if (rc == -1) {
             if (errno == ENODATA && atomic_load(&w->area->closed))
                 return 0; /* closed and drained: done */
-            /* ENODATA from a buffer nobody has closed is a failure too. */
-            char what[64];
-            snprintf(what, sizeof what, "%s%s", w->ops->get_name,
-                     errno == ENODATA ? " (the buffer was not closed)" : "");
-            worker_failed(w, what);
+            worker_failed(w, w->ops->get_name, ENODATA);
             return 1;
         }
         result->items++;
