@@ -13,6 +13,7 @@
  *   - trace_put and trace_get (called inside the critical section) sleep
  *     more often, and check that the state of the buffer did not change
  *     meanwhile, and that the calling thread holds b->mutex;
+ *   - pthread_mutex_unlock checks that the calling thread locked the mutex;
  *   - pthread_cond_wait sometimes returns at once, a spurious wake-up, which
  *     POSIX allows: the first wait of each thread, then one in four.
  * The choices come from a pseudo-random sequence seeded by
@@ -116,11 +117,15 @@ int __wrap_pthread_mutex_lock(pthread_mutex_t *mutex)
 
 int __wrap_pthread_mutex_unlock(pthread_mutex_t *mutex)
 {
-    for (int i = 0; i < held_count; i++)
+    bool mine = false;
+    for (int i = 0; i < held_count && !mine; i++)
         if (held[i] == mutex) {
             held[i] = held[--held_count];
-            break;
+            mine = true;
         }
+    if (!mine)
+        trace_problem("pthread_mutex_unlock of a mutex this thread has not locked: only "
+                      "the thread that locked a mutex may unlock it");
     int rc = __real_pthread_mutex_unlock(mutex);
     shake(150);
     return rc;

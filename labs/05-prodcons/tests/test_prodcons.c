@@ -161,6 +161,15 @@ void test_thread_sanitizer(void)
                      "0", "--consume-ms", "0", "--quiet", NULL);
         unavailable = strstr(r.err, "FATAL: ThreadSanitizer") != NULL ||
                       strstr(r.err, "unexpected memory mapping") != NULL;
+        if (!unavailable && strstr(r.err, "WARNING: ThreadSanitizer") == NULL &&
+            ot_exit_status(&r) == 0) {
+            /* The condition-variable buffer too. */
+            ot_result_free(&r);
+            run_prodcons(&r, ot_program_named("prodcons-tsan"), 40000, "a deadlock?", "--sync",
+                         "condvar", "--producers", "4", "--consumers", "4", "--capacity", "2",
+                         "--items", "3000", "--produce-ms", "0", "--consume-ms", "0", "--quiet",
+                         NULL);
+        }
     }
     if (!unavailable) {
         OT_ASSERT(strstr(r.err, "WARNING: ThreadSanitizer") == NULL, /* clause TS-1 */
