@@ -89,9 +89,10 @@ void buffer_destroy(struct buffer *b);
  *   4. trace_put(b, item), with the mutex still held;
  *   5. unlock the mutex, then sem_post(filled_slots).
  * Never takes the mutex while it waits on a semaphore. If a call fails
- * (sem_trywait other than EAGAIN, sem_wait other than EINTR,
- * pthread_mutex_lock, sem_post), stop there and fail with its error in
- * errno (pthread functions return the error instead of setting errno).
+ * (sem_trywait other than EAGAIN, EINTR included; sem_wait other than
+ * EINTR; pthread_mutex_lock; sem_post), stop there and fail with its error
+ * in errno (pthread functions return the error instead of setting errno);
+ * that includes the sem_post that passes a wake-up on in step 2.
  * Returns 0; -1 with errno EPIPE if B is closed, or a failed call's errno.
  */
 int buffer_put(struct buffer *b, struct item item);
@@ -120,7 +121,9 @@ int buffer_get(struct buffer *b, int consumer, struct item *item);
  * posts filled_slots once and free_slots once, so that a blocked consumer
  * and a blocked producer wake up; each passes the wake-up on (see above),
  * so every waiter ends, however many there are. May be called more than
- * once, and by a process other than the workers' (--processes).
+ * once, and by a process other than the workers' (--processes). If locking
+ * the mutex fails, print a warning (warn_msg with strerror of the returned
+ * error) and return without posting.
  */
 void buffer_close(struct buffer *b);
 

@@ -149,7 +149,11 @@ int buffer_get(struct buffer *b, int consumer, struct item *item)
 /* Task 3. */
 void buffer_close(struct buffer *b)
 {
-    pthread_mutex_lock(&b->mutex);
+    int error = pthread_mutex_lock(&b->mutex);
+    if (error != 0) {
+        warn_msg("buffer_close: pthread_mutex_lock: %s", strerror(error));
+        return;
+    }
     b->closed = true;
     pthread_mutex_unlock(&b->mutex);
     /* One wake-up each; every woken waiter passes it on to the next. */
