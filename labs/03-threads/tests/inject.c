@@ -13,6 +13,8 @@
  *   has begun joining (1 s at most): a total read before the threads are
  *   joined misses their increments every time, also when the threads were
  *   held at the start (--show-threads) and so started before the join.
+ * - COUNTER_ONE_AT_A_TIME=1: the threads count one after another, so no
+ *   increment is lost by chance where a test looks at something else.
  * - COUNTER_FAIL_CREATE=K: the K-th call (0 for the first) fails with
  *   EAGAIN and creates nothing, leaving errno at 0 as a real failure may:
  *   pthread functions return their error, errno means nothing.
@@ -178,13 +180,22 @@ int __wrap_pthread_join(pthread_t thread, void **result)
     return error == 0 && call == fail_join ? EDEADLK : error;
 }
 
-/* COUNT(C) once the creator has begun joining, or LATE_START_LIMIT_MS. */
+/* COUNT(C) once the creator has begun joining, or LATE_START_LIMIT_MS;
+ * with COUNTER_ONE_AT_A_TIME set, while no other thread counts. */
 static void count_after_join(void (*count)(struct counter *), struct counter *c)
 {
+    static atomic_flag counting = ATOMIC_FLAG_INIT;
     int64_t deadline = now_ms() + LATE_START_LIMIT_MS;
     while (atomic_load(&join_calls) == 0 && now_ms() < deadline)
         inject_sleep_us(200);
+    if (getenv("COUNTER_ONE_AT_A_TIME") == NULL) {
+        count(c);
+        return;
+    }
+    while (atomic_flag_test_and_set(&counting))
+        inject_sleep_us(200);
     count(c);
+    atomic_flag_clear(&counting);
 }
 
 void __wrap_count_mutex(struct counter *c)
