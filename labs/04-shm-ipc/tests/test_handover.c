@@ -1,6 +1,6 @@
 /*
  * test_handover.c - put and get (Tasks 3 and 4), and the command line.
- * Black-box tests run shmipc (or shmipc-racedelay, shmipc-checked) as put
+ * Black-box tests run shmipc (or ordered/shmipc, shmipc-racedelay, shmipc-checked) as put
  * and get side by side, on random data whose seed each message shows;
  * test_attach_checks_and_gives_up calls region_attach directly on objects
  * the test makes itself. Every object name holds the test's PID and a
