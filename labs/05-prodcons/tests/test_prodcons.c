@@ -1,5 +1,5 @@
 /*
- * test_prodcons.c - black-box tests: they run prodcons (or prodcons-race,
+ * test_prodcons.c - black-box tests: they run prodcons (as ordered/prodcons, or prodcons-race,
  * prodcons-tsan) and read its summary (stdout) and event log (stderr or
  * --log FILE) in the formats the handout documents.
  */
@@ -13,6 +13,14 @@
 
 #include "support.h"
 #include "tests.h"
+
+/* ordered/prodcons: once a buffer_put or buffer_get has its semaphore it runs
+ * while no other does (tests/ordered.c), so that a race between them is
+ * test_race_injection's concern, every run, never the other tests' by chance. */
+static const char *ordered_prodcons(void)
+{
+    return ot_program_named("ordered/prodcons");
+}
 
 /* Expect the summary line "summary: N produced, N consumed, ..." of R to
  * start with EXPECTED. */
@@ -67,7 +75,7 @@ void test_report_scenario(void)
     struct ot_result r;
     /* Longer than the test's own deadline: a deadlock (clause MX-1) is left
      * to the grader, which names it. */
-    run_prodcons(&r, ot_program(), 60000, "a deadlock?", "--produce-ms", "10", "--consume-ms", "15",
+    run_prodcons(&r, ordered_prodcons(), 60000, "a deadlock?", "--produce-ms", "10", "--consume-ms", "15",
                  "--capacity", "3", "--items", "40", NULL);
     expect_clean_run(&r, "the report's run with 10 ms / 15 ms, capacity 3, 40 items");
     expect_summary(&r, "summary: 40 produced, 40 consumed, max occupancy 3/3", /* clause TR-2 */
@@ -83,13 +91,13 @@ void test_report_scenario(void)
 void test_exactly_once(void)
 {
     struct ot_result r;
-    run_prodcons(&r, ot_program(), 25000, "a deadlock, or a lost wake-up?", "--producers", "8",
+    run_prodcons(&r, ordered_prodcons(), 25000, "a deadlock, or a lost wake-up?", "--producers", "8",
                  "--consumers", "8", "--capacity", "1", "--items", "40000", "--produce-ms", "0",
                  "--consume-ms", "0", "--quiet", NULL);
     expect_clean_run(&r, "8 producers, 8 consumers, capacity 1, 40000 items"); /* clause PG-6 */
     expect_summary(&r, "summary: 40000 produced, 40000 consumed", "8 x 8, capacity 1");
     ot_result_free(&r);
-    run_prodcons(&r, ot_program(), 25000, "a deadlock, or a lost wake-up?", "--producers", "3",
+    run_prodcons(&r, ordered_prodcons(), 25000, "a deadlock, or a lost wake-up?", "--producers", "3",
                  "--consumers", "5", "--capacity", "7", "--items", "9999", "--produce-ms", "0",
                  "--consume-ms", "0", "--quiet", NULL);
     expect_clean_run(&r, "3 producers, 5 consumers, capacity 7, 9999 items"); /* clause PG-6 */
@@ -185,7 +193,7 @@ void test_thread_sanitizer(void)
      * fault. Valgrind's helgrind finds the same races, more slowly. */
     ot_result_free(&r);
     if (!in_path("valgrind")) {
-        run_prodcons(&r, ot_program(), 20000, "a deadlock?", "--producers", "4", "--consumers", "4",
+        run_prodcons(&r, ordered_prodcons(), 20000, "a deadlock?", "--producers", "4", "--consumers", "4",
                      "--capacity", "2", "--items", "3000", "--produce-ms", "0", "--consume-ms", "0",
                      "--quiet", NULL);
         expect_clean_run(&r, "prodcons (neither ThreadSanitizer nor valgrind here)");
@@ -193,7 +201,7 @@ void test_thread_sanitizer(void)
         return;
     }
     run_prodcons(&r, "/usr/bin/env", 40000, "a deadlock?", "valgrind", "--tool=helgrind", "-q",
-                 "--error-exitcode=66", ot_program(), "--producers", "2", "--consumers", "2",
+                 "--error-exitcode=66", ordered_prodcons(), "--producers", "2", "--consumers", "2",
                  "--capacity", "2", "--items", "300", "--produce-ms", "0", "--consume-ms", "0",
                  "--quiet", NULL);
     OT_ASSERT(ot_exit_status(&r) != 66, /* clause TS-1 */
@@ -207,7 +215,7 @@ void test_thread_sanitizer(void)
 void test_more_consumers_than_items(void)
 {
     struct ot_result r;
-    run_prodcons(&r, ot_program(), 10000,
+    run_prodcons(&r, ordered_prodcons(), 10000,
                  "consumers still blocked after the producers finished: buffer_close must wake "
                  "every one of them (each woken consumer posts filled_slots again)",
                  "--producers", "2", "--consumers", "12", "--capacity", "2", "--items", "5",
@@ -215,7 +223,7 @@ void test_more_consumers_than_items(void)
     expect_clean_run(&r, "2 producers, 12 consumers, 5 items"); /* clause CL-3 */
     expect_summary(&r, "summary: 5 produced, 5 consumed", "12 consumers for 5 items");
     ot_result_free(&r);
-    run_prodcons(&r, ot_program(), 10000, "consumers still blocked at the end", "--consumers", "6",
+    run_prodcons(&r, ordered_prodcons(), 10000, "consumers still blocked at the end", "--consumers", "6",
                  "--capacity", "1", "--items", "1", "--produce-ms", "0", "--consume-ms", "0", NULL);
     expect_clean_run(&r, "1 producer, 6 consumers, 1 item"); /* clause CL-3 */
     ot_result_free(&r);
@@ -224,7 +232,7 @@ void test_more_consumers_than_items(void)
 void test_sigint_drains(void)
 {
     const char *argv[] = {
-        ot_program(), "--producers",  "2", "--consumers",  "2", "--capacity", "4", "--items",
+        ordered_prodcons(), "--producers",  "2", "--consumers",  "2", "--capacity", "4", "--items",
         "100000",     "--produce-ms", "1", "--consume-ms", "4", NULL};
     struct ot_session *s = ot_start(argv);
     OT_ASSERT(ot_expect(s, OT_STDERR, "waits: buffer full", 10000) != NULL,
@@ -285,7 +293,7 @@ static int signal_workers(pid_t pid)
 
 void test_eintr_workers(void)
 {
-    const char *argv[] = {ot_program(), "--producers", "2",    "--consumers",  "2", "--capacity",
+    const char *argv[] = {ordered_prodcons(), "--producers", "2",    "--consumers",  "2", "--capacity",
                           "1",          "--items",     "1500", "--produce-ms", "1", "--consume-ms",
                           "1",          "--quiet",     NULL};
     struct ot_session *s = ot_start(argv);
@@ -335,7 +343,7 @@ void test_processes(void)
 {
     struct ot_names before = ot_shm_snapshot();
     struct ot_result r;
-    run_prodcons(&r, ot_program(), 15000,
+    run_prodcons(&r, ordered_prodcons(), 15000,
                  "processes blocked for good: with --processes the semaphores need pshared 1 "
                  "and the mutex PTHREAD_PROCESS_SHARED, or a post in one process never wakes a "
                  "waiter in another",
@@ -353,7 +361,7 @@ void test_processes(void)
 
     /* A consumer killed mid-run: reported, the rest ended, nothing left. */
     const char *argv[] = {
-        ot_program(), "--processes", "--producers",  "2", "--consumers",  "2", "--capacity", "2",
+        ordered_prodcons(), "--processes", "--producers",  "2", "--consumers",  "2", "--capacity", "2",
         "--items",    "100000",      "--produce-ms", "1", "--consume-ms", "1", "--quiet",    NULL};
     struct ot_session *s = ot_start(argv);
     pid_t victim = 0;
@@ -389,7 +397,7 @@ void test_processes(void)
 void test_cv_exactly_once(void)
 {
     struct ot_result r;
-    run_prodcons(&r, ot_program(), 25000, "a deadlock, or a lost wake-up?", "--sync", "condvar",
+    run_prodcons(&r, ordered_prodcons(), 25000, "a deadlock, or a lost wake-up?", "--sync", "condvar",
                  "--producers", "8", "--consumers", "8", "--capacity", "1", "--items", "20000",
                  "--produce-ms", "0", "--consume-ms", "0", "--quiet", NULL);
     expect_clean_run(&r, "--sync condvar, 8 x 8, capacity 1, 20000 items"); /* clause CV-1 */
@@ -400,7 +408,7 @@ void test_cv_exactly_once(void)
     /* prodcons-race makes some condition waits return at once, as POSIX
      * allows: only a while loop around pthread_cond_wait survives that. */
     run_race("prodcons-race --sync condvar, 3 x 3 (with early wake-ups)", race); /* clause CV-2 */
-    run_prodcons(&r, ot_program(), 25000,
+    run_prodcons(&r, ordered_prodcons(), 25000,
                  "processes blocked for good: the mutex and condition variables need "
                  "PTHREAD_PROCESS_SHARED with --processes",
                  "--processes", "--sync", "condvar", "--producers", "2", "--consumers", "2",
@@ -419,7 +427,7 @@ void test_cv_exactly_once(void)
 /* Run prodcons with one bad option; expect one line and the hint, status 2. */
 static void expect_bad_option(const char *option, const char *value)
 {
-    const char *argv[] = {ot_program(), option, value, NULL};
+    const char *argv[] = {ordered_prodcons(), option, value, NULL};
     struct ot_result r;
     ot_run(argv, NULL, 5000, &r);
     OT_ASSERT(ot_exit_status(&r) == 2 && count_lines_with(r.err, "\n") <= 2 &&
@@ -442,7 +450,7 @@ void test_options(void)
     expect_bad_option("extra", NULL);
 
     struct ot_result r;
-    run_prodcons(&r, ot_program(), 10000, "a deadlock?", "--log", "events.log", "--items", "3",
+    run_prodcons(&r, ordered_prodcons(), 10000, "a deadlock?", "--log", "events.log", "--items", "3",
                  "--produce-ms", "0", "--consume-ms", "0", NULL);
     expect_clean_run(&r, "--log events.log --items 3");
     char *log = ot_read_file("events.log");

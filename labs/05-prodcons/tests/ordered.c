@@ -1,0 +1,105 @@
+/*
+ * ordered.c - linked into ordered/prodcons with -Wl,--wrap= for
+ * buffer_put, buffer_get, sem_wait and sem_trywait: the calls the given
+ * workers.c makes to the student's buffer_put and buffer_get, and theirs to
+ * the semaphores, come here first. Test support, not student code.
+ *
+ * Once a buffer_put or buffer_get has got its semaphore (a slot or an
+ * item), it runs to its end while no other one that has got its semaphore
+ * runs: one turn at a time, across threads and processes (--processes).
+ * Waiting for a semaphore is never held up. An operation that gives its slot
+ * back before it has taken its item (a producer could overwrite it) then
+ * never loses by chance: test_race_injection makes that race strike on every
+ * run, and the other tests run this build, so it decides none of them.
+ */
+#include "oslab.h"
+
+#include <pthread.h>   /* the turn: a process-shared, robust mutex */
+#include <semaphore.h> /* sem_t */
+#include <sys/mman.h>  /* mmap: memory that fork shares */
+
+#include "buffer.h"
+
+int __real_buffer_put(struct buffer *b, struct item item);
+int __wrap_buffer_put(struct buffer *b, struct item item);
+int __real_buffer_get(struct buffer *b, int consumer, struct item *item);
+int __wrap_buffer_get(struct buffer *b, int consumer, struct item *item);
+int __real_sem_wait(sem_t *sem);
+int __wrap_sem_wait(sem_t *sem);
+int __real_sem_trywait(sem_t *sem);
+int __wrap_sem_trywait(sem_t *sem);
+
+static pthread_mutex_t *turn;            /* NULL if it could not be made */
+static _Thread_local bool in_operation;  /* inside buffer_put or buffer_get */
+static _Thread_local bool holding_turn;
+
+/* Before main: the turn, in memory shared with the processes forked later. */
+__attribute__((constructor)) static void make_turn(void)
+{
+    void *page = mmap(NULL, sizeof *turn, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+                      -1, 0);
+    if (page == MAP_FAILED)
+        return;
+    pthread_mutexattr_t attr;
+    pthread_mutexattr_init(&attr);
+    pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
+    pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST); /* a worker may be killed */
+    if (pthread_mutex_init(page, &attr) == 0)
+        turn = page;
+    pthread_mutexattr_destroy(&attr);
+}
+
+/* The operation of this thread has got its semaphore: wait for its turn. */
+static void take_turn(void)
+{
+    if (turn == NULL || !in_operation || holding_turn)
+        return;
+    if (pthread_mutex_lock(turn) == EOWNERDEAD)
+        pthread_mutex_consistent(turn);
+    holding_turn = true;
+}
+
+/* The operation of this thread is over. */
+static void end_operation(void)
+{
+    in_operation = false;
+    if (holding_turn)
+        pthread_mutex_unlock(turn);
+    holding_turn = false;
+}
+
+int __wrap_sem_wait(sem_t *sem)
+{
+    int result = __real_sem_wait(sem);
+    if (result == 0)
+        take_turn();
+    return result;
+}
+
+int __wrap_sem_trywait(sem_t *sem)
+{
+    int result = __real_sem_trywait(sem);
+    if (result == 0)
+        take_turn();
+    return result;
+}
+
+int __wrap_buffer_put(struct buffer *b, struct item item)
+{
+    in_operation = true;
+    int result = __real_buffer_put(b, item);
+    int saved_errno = errno;
+    end_operation();
+    errno = saved_errno;
+    return result;
+}
+
+int __wrap_buffer_get(struct buffer *b, int consumer, struct item *item)
+{
+    in_operation = true;
+    int result = __real_buffer_get(b, consumer, item);
+    int saved_errno = errno;
+    end_operation();
+    errno = saved_errno;
+    return result;
+}
