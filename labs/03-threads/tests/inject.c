@@ -35,7 +35,7 @@
 #include <stdatomic.h> /* atomic_int */
 #include <time.h>      /* clock_nanosleep */
 
-#include "counter.h"
+#include "countwrap.h"
 #include "inject.h"
 
 enum { LATE_START_LIMIT_MS = 1000, MAX_CREATED = 1024 };
@@ -52,14 +52,6 @@ int __real_pthread_mutex_init(pthread_mutex_t *mutex, const pthread_mutexattr_t 
 int __wrap_pthread_mutex_init(pthread_mutex_t *mutex, const pthread_mutexattr_t *attr);
 int __real_pthread_mutex_destroy(pthread_mutex_t *mutex);
 int __wrap_pthread_mutex_destroy(pthread_mutex_t *mutex);
-void __real_count_mutex(struct counter *c);
-void __wrap_count_mutex(struct counter *c);
-void __real_count_spin(struct counter *c);
-void __wrap_count_spin(struct counter *c);
-void __real_count_atomic(struct counter *c);
-void __wrap_count_atomic(struct counter *c);
-void __real_count_local(struct counter *c);
-void __wrap_count_local(struct counter *c);
 
 _Thread_local bool inject_in_worker;
 
@@ -182,7 +174,7 @@ int __wrap_pthread_join(pthread_t thread, void **result)
 
 /* COUNT(C) once the creator has begun joining, or LATE_START_LIMIT_MS;
  * with COUNTER_ONE_AT_A_TIME set, while no other thread counts. */
-static void count_after_join(void (*count)(struct counter *), struct counter *c)
+void count_wrapped(void (*count)(struct counter *), struct counter *c)
 {
     static atomic_flag counting = ATOMIC_FLAG_INIT;
     int64_t deadline = now_ms() + LATE_START_LIMIT_MS;
@@ -196,26 +188,6 @@ static void count_after_join(void (*count)(struct counter *), struct counter *c)
         inject_sleep_us(200);
     count(c);
     atomic_flag_clear(&counting);
-}
-
-void __wrap_count_mutex(struct counter *c)
-{
-    count_after_join(__real_count_mutex, c);
-}
-
-void __wrap_count_spin(struct counter *c)
-{
-    count_after_join(__real_count_spin, c);
-}
-
-void __wrap_count_atomic(struct counter *c)
-{
-    count_after_join(__real_count_atomic, c);
-}
-
-void __wrap_count_local(struct counter *c)
-{
-    count_after_join(__real_count_local, c);
 }
 
 int __wrap_pthread_cond_wait(pthread_cond_t *cond, pthread_mutex_t *mutex)

@@ -21,16 +21,8 @@
 #include <pthread.h>   /* pthread_mutex_t */
 #include <stdatomic.h> /* atomic_int */
 
-#include "counter.h"
+#include "countwrap.h"
 
-void __real_count_mutex(struct counter *c);
-void __wrap_count_mutex(struct counter *c);
-void __real_count_spin(struct counter *c);
-void __wrap_count_spin(struct counter *c);
-void __real_count_atomic(struct counter *c);
-void __wrap_count_atomic(struct counter *c);
-void __real_count_local(struct counter *c);
-void __wrap_count_local(struct counter *c);
 void *__real_worker_main(void *arg);
 void *__wrap_worker_main(void *arg);
 int __real_join_threads(struct counter *c, uint64_t *total);
@@ -42,31 +34,11 @@ static pthread_mutex_t one_at_a_time = PTHREAD_MUTEX_INITIALIZER;
 static atomic_int finished; /* threads of this run back from worker_main */
 
 /* COUNT(C) while no other thread counts. */
-static void serially(void (*count)(struct counter *), struct counter *c)
+void count_wrapped(void (*count)(struct counter *), struct counter *c)
 {
     pthread_mutex_lock(&one_at_a_time);
     count(c);
     pthread_mutex_unlock(&one_at_a_time);
-}
-
-void __wrap_count_mutex(struct counter *c)
-{
-    serially(__real_count_mutex, c);
-}
-
-void __wrap_count_spin(struct counter *c)
-{
-    serially(__real_count_spin, c);
-}
-
-void __wrap_count_atomic(struct counter *c)
-{
-    serially(__real_count_atomic, c);
-}
-
-void __wrap_count_local(struct counter *c)
-{
-    serially(__real_count_local, c);
 }
 
 /* The given worker_main; then one more thread of this run has finished. */
