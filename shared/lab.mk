@@ -58,8 +58,10 @@ MAIN_OBJ     := $(B)/lab/$(MAIN:.c=.o)
 GIVEN_OBJS   := $(addprefix $(B)/lab/,$(GIVEN:.c=.o))
 STUDENT_OBJS := $(patsubst %.c,$(B)/student/%.o,$(filter %.c,$(STUDENT)))
 TEST_OBJS    := $(addprefix $(B)/lab/,$(TESTS:.c=.o))
-HARNESS_OBJS := $(B)/harness/child.o $(B)/harness/testlib.o
-RUNNER_OBJS  := $(B)/harness/runner.o $(B)/harness/records.o
+HARNESS_OBJS := $(B)/harness/child.o $(B)/harness/testlib.o $(B)/harness/protocol.o
+# The runner: kit files only (runner.h lists what each part does).
+RUNNER_OBJS  := $(addprefix $(B)/harness/,runner.o sandbox.o isolate.o supervise.o sweep.o \
+                verdict.o protocol.o records.o)
 
 # Everything the program is made of but main(): the test binary links it too.
 CORE_OBJS := $(GIVEN_OBJS) $(STUDENT_OBJS) $(GEN_OBJ) $(SHARED_OBJS)
@@ -67,7 +69,7 @@ CORE_OBJS := $(GIVEN_OBJS) $(STUDENT_OBJS) $(GEN_OBJ) $(SHARED_OBJS)
 # The symbol check runs on normal builds; sanitizers add their own constructors.
 SYMBOLS_OK := $(if $(SAN),,$(B)/student/.symbols-ok)
 
-.PHONY: all grade-build runner test grade bench clean print-student print-program
+.PHONY: all grade-build runner harness-test test grade bench clean print-student print-program
 .DEFAULT_GOAL := all
 
 ifeq ($(SOURCE_KIND)$(B_ORIGIN),labsundefined)
@@ -94,6 +96,15 @@ $(B)/run-tests: $(TEST_OBJS) $(CORE_OBJS) $(HARNESS_OBJS) | $(SYMBOLS_OK)
 $(B)/runner: $(RUNNER_OBJS) $(SHARED_OBJS)
 	$(call say,LINK,$(@F))
 	$(Q)$(CC) $(LDFLAGS_COMMON) -o $@ $^
+
+# The runner's pure parts (verdicts, sealed messages), unit-tested: run by
+# scripts/selfcheck as `make -C tests/selftest harness-test`.
+$(B)/test-verdict: $(B)/harness/test_verdict.o $(B)/harness/verdict.o $(B)/harness/protocol.o \
+                   $(SHARED_OBJS)
+	$(call say,LINK,$(@F))
+	$(Q)$(CC) $(LDFLAGS_COMMON) -o $@ $^ $(CUNIT_LIBS)
+harness-test: $(B)/test-verdict
+	$(Q)$<
 
 # gengetopt: generator flags live in the .ggo's "args"; the header is made
 # by the same run as the C file, so it only waits for it (safe under make -j).

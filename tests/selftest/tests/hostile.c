@@ -6,6 +6,7 @@
 
 #include <fcntl.h>    /* O_CREAT */
 #include <signal.h>   /* raise */
+#include <sys/resource.h> /* getrlimit: the CPU limit */
 #include <sys/mman.h> /* shm_open */
 #include <sys/wait.h> /* waitpid */
 
@@ -236,4 +237,18 @@ void st_binary_junk(void)
 void st_exit_125(void)
 {
     exit(125);
+}
+
+void st_cpu_limit(void)
+{
+    /* The runner's CPU limit must leave room between soft and hard, so that
+     * a busy process gets SIGXCPU (reported as the CPU limit), not SIGKILL.
+     * Lowering the soft limit to 1 s keeps this test short. */
+    struct rlimit rl;
+    CU_ASSERT_FATAL(getrlimit(RLIMIT_CPU, &rl) == 0);
+    CU_ASSERT_FATAL(rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < rl.rlim_max);
+    rl.rlim_cur = 1;
+    CU_ASSERT_FATAL(setrlimit(RLIMIT_CPU, &rl) == 0);
+    for (volatile unsigned long spin = 0;; spin++)
+        continue;
 }
