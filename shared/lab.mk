@@ -18,6 +18,8 @@
 #
 # Targets: all (the program; ./PROGRAM in the lab folder), grade-build (program,
 # test binary and extras), runner (the grading parent: kit files only),
+# student-objects (the submission's objects alone), harness-test (the
+# runner's unit tests),
 # test, grade, bench, clean, print-student.
 
 LAB_DIR := $(patsubst %/,%,$(dir $(abspath $(firstword $(MAKEFILE_LIST)))))
@@ -61,7 +63,7 @@ TEST_OBJS    := $(addprefix $(B)/lab/,$(TESTS:.c=.o))
 HARNESS_OBJS := $(B)/harness/child.o $(B)/harness/testlib.o $(B)/harness/protocol.o
 # The runner: kit files only (runner.h lists what each part does).
 RUNNER_OBJS  := $(addprefix $(B)/harness/,runner.o sandbox.o isolate.o supervise.o sweep.o \
-                verdict.o protocol.o records.o)
+                hangs.o verdict.o protocol.o records.o)
 
 # Everything the program is made of but main(): the test binary links it too.
 CORE_OBJS := $(GIVEN_OBJS) $(STUDENT_OBJS) $(GEN_OBJ) $(SHARED_OBJS)
@@ -69,7 +71,7 @@ CORE_OBJS := $(GIVEN_OBJS) $(STUDENT_OBJS) $(GEN_OBJ) $(SHARED_OBJS)
 # The symbol check runs on normal builds; sanitizers add their own constructors.
 SYMBOLS_OK := $(if $(SAN),,$(B)/student/.symbols-ok)
 
-.PHONY: all grade-build runner harness-test test grade bench clean print-student print-program
+.PHONY: all grade-build runner harness-test student-objects test grade bench clean print-student print-program
 .DEFAULT_GOAL := all
 
 ifeq ($(SOURCE_KIND)$(B_ORIGIN),labsundefined)
@@ -124,10 +126,20 @@ $(B)/lab/%.o: $(LAB_DIR)/%.c $(FLAGS_MK) | $(GEN_H)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS_HAND) $(CUNIT_CFLAGS) -iquote $(HARNESS_DIR) $(DEP_FLAGS) -c -o $@ $<
 
+# Grading compiles a submission as untrusted code (scripts/grade: runner
+# --compile, target student-objects, as the sandbox's UID, with limits and a
+# deadline) and links as the grader with STUDENT_PREBUILT=1: then a missing
+# student object is an error, never compiled here.
+ifeq ($(STUDENT_PREBUILT),1)
+$(B)/student/%.o:
+	@echo "lab.mk: $@ must come from the sandboxed compile (runner --compile)" >&2; exit 1
+else
 $(B)/student/%.o: $(STUDENT_DIR)/%.c $(FLAGS_MK) | $(GEN_H)
 	$(call say,CC,$*.c)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS_HAND) $(DEP_FLAGS) -c -o $@ $<
+endif
+student-objects: $(STUDENT_OBJS)
 
 $(B)/shared/%.o: $(KIT_DIR)/shared/%.c $(FLAGS_MK)
 	$(call say,CC,shared/$*.c)

@@ -313,8 +313,9 @@ static bool parent_in(const struct paths *list, const char *path)
 static void report_processes(void)
 {
     int running = 0, zombies = 0, listed = 0;
-    /* Give processes that are already dying a moment to finish. */
-    for (int settle = 0; settle < 20; settle++) {
+    /* Give processes that are already dying a moment to finish (20 ms at
+     * most: a fork bomb's hundreds of processes are not dying). */
+    for (int64_t settle_end = now_ms() + 20; now_ms() < settle_end;) {
         bool all_zombies = true;
         DIR *proc = opendir("/proc");
         struct dirent *entry;
@@ -450,6 +451,7 @@ static noreturn void init_main(const struct sandbox *sb, const struct job *job,
                                const int fds[5], int ctl, char cgroups[2][256])
 {
     prctl(PR_SET_PDEATHSIG, SIGKILL); /* the runner gone: end everything */
+    prctl(PR_SET_DUMPABLE, 0);        /* no test may read the init's memory */
     const int keep[] = {fds[0], fds[1], fds[2], fds[3], fds[4], ctl, report_fd};
     close_others(keep, sizeof keep / sizeof keep[0]);
     if (!cgroup_enter(cgroups))
@@ -493,6 +495,7 @@ static noreturn void init_main(const struct sandbox *sb, const struct job *job,
             close(fds[i]);
     int pidfd = (int)syscall(SYS_pidfd_open, test, 0);
     int status = 0;
+    struct hang_sample first = {0}, second = {0};
     for (;;) {
         struct pollfd pfd[3] = {{.fd = ctl, .events = POLLIN},
                                 {.fd = term_fd, .events = POLLIN},
@@ -504,6 +507,18 @@ static noreturn void init_main(const struct sandbox *sb, const struct job *job,
             ssize_t n = read(ctl, &command, 1);
             if (n <= 0)
                 _exit(1); /* the runner is gone */
+            if (command == 'S') { /* the deadline is near: a first look */
+                hang_sample(&first, 0);
+                continue;
+            }
+            if (command == 'T' && second.at_ms == 0) { /* the deadline: a second look */
+                char what[512];
+                hang_sample(&second, 0);
+                hang_describe(&first, &second, what, sizeof what);
+                what[strcspn(what, "\n")] = '\0';
+                if (what[0] != '\0')
+                    say("hang %s\n", what);
+            }
             signal_test(test, command == 'K' ? SIGKILL : SIGTERM);
         }
         if (pfd[1].revents != 0) {
@@ -565,6 +580,8 @@ void isolate_read_report(const char *text, struct outcome *out, struct leftovers
         } else if (strncmp(buf, "object ", 7) == 0) {
             text_append(lo->objects, sizeof lo->objects, "%s%s", lo->objects[0] ? ", " : "",
                         buf + 7);
+        } else if (strncmp(buf, "hang ", 5) == 0) {
+            snprintf(out->hang, sizeof out->hang, "%.500s\n", buf + 5);
         } else if (strncmp(buf, "error ", 6) == 0) {
             snprintf(out->setup_error, sizeof out->setup_error, "runner: %.400s", buf + 6);
         } else if (strcmp(buf, "end") == 0) {

@@ -10,6 +10,7 @@
  *                deadline, draining output, collecting leftovers
  *   sweep.c      fallback mode: finding and removing what a test left in the
  *                machine's shared places
+ *   hangs.c      at a timeout, what the test's threads were doing
  *   verdict.c    deciding a verdict (a pure function; tests/harness/test_verdict.c)
  *   protocol.c   the sealed messages shared with the test binary (child.c)
  */
@@ -67,6 +68,7 @@ struct outcome {
     char result[RESULT_MAX];  /* what arrived on the result channel */
     size_t result_len;
     unsigned long long channel; /* the result channel's inode (for the seal) */
+    char hang[512];           /* at a timeout: what was still alive (hangs.c) */
     char out[KEEP_OUTPUT + 1], err[KEEP_OUTPUT + 1];
     size_t out_len, err_len;     /* bytes kept */
     size_t out_total, err_total; /* bytes written in all */
@@ -141,6 +143,24 @@ void remove_at(int dir_fd, const char *name);
 void remove_tree(const char *path);
 /* Count the processes and threads of UID now (for RLIMIT_NPROC). */
 long tasks_of_uid(uid_t uid);
+
+/* ---- hangs.c ---- */
+struct hang_thread;
+/* The threads of a test at one moment. */
+struct hang_sample {
+    struct hang_thread *threads;
+    size_t count, cap;
+    int processes;
+    int64_t at_ms;  /* when it was taken; 0: never */
+};
+/* Take a sample of the threads of the processes in session SESSION (0: of
+ * every process but PID 1, in the sandbox's PID namespace). */
+void hang_sample(struct hang_sample *s, pid_t session);
+/* Say in BUF (one line) what the threads of SECOND were doing and how much
+ * CPU they used since FIRST. */
+void hang_describe(const struct hang_sample *first, const struct hang_sample *second, char *buf,
+                   size_t len);
+void hang_free(struct hang_sample *s);
 
 /* ---- verdict.c: see verdict.h ---- */
 

@@ -54,14 +54,19 @@ static void make_pipe(int fds[2])
         exit_errno("pipe");
 }
 
+/* Send COMMAND to the sandbox's init through its command pipe CTL. */
+static void stop_command(int ctl, char command)
+{
+    if (write(ctl, &command, 1) == -1 && errno != EPIPE)
+        warn_errno("runner: write to the sandbox's init");
+}
+
 /* Ask the untrusted code to end (TERM) or end it (KILL): through the init's
  * command pipe CTL when isolated, else by signals to its session. */
 static void stop(const struct sandbox *sb, pid_t pid, int ctl, bool kill_it)
 {
     if (sb->isolated) {
-        char command = kill_it ? 'K' : 'T';
-        if (write(ctl, &command, 1) == -1 && errno != EPIPE)
-            warn_errno("runner: write to the sandbox's init");
+        stop_command(ctl, kill_it ? 'K' : 'T');
         return;
     }
     int sig = kill_it ? SIGKILL : SIGTERM;
@@ -81,6 +86,9 @@ void run_untrusted(const struct sandbox *sb, const struct job *job, const char *
     int ctl_pipe[2] = {-1, -1}, report_pipe[2] = {-1, -1};
     make_pipe(out_pipe);
     make_pipe(err_pipe);
+    /* Larger pipes: a test that floods its output costs fewer wake-ups. */
+    fcntl(out_pipe[0], F_SETPIPE_SZ, 1 << 20);
+    fcntl(err_pipe[0], F_SETPIPE_SZ, 1 << 20);
     if (job->run_key != NULL) {
         make_pipe(key_pipe);
         make_pipe(result_pipe);
@@ -148,6 +156,11 @@ void run_untrusted(const struct sandbox *sb, const struct job *job, const char *
     /* A pidfd becomes readable when the child ends: no polling loop needed. */
     int pidfd = pid == -1 ? -1 : (int)syscall(SYS_pidfd_open, pid, 0);
     int64_t deadline = start + job->timeout_ms, kill_at = 0, give_up_at = 0;
+    /* A first look at the threads this long before the deadline, a second
+     * at it (hangs.c): what a test that times out was doing. */
+    int64_t look_ms = job->timeout_ms / 2 < 250 ? job->timeout_ms / 2 : 250;
+    int64_t look_at = job->run_key != NULL ? deadline - look_ms : 0;
+    struct hang_sample first = {0}, second = {0};
     int status = 0;
     bool reaped = pid == -1;
     while (!reaped) {
@@ -159,7 +172,7 @@ void run_untrusted(const struct sandbox *sb, const struct job *job, const char *
         if (pidfd != -1)
             pfd[n++] = (struct pollfd){.fd = pidfd, .events = POLLIN};
         int64_t now = now_ms();
-        int64_t wake = give_up_at ? give_up_at : kill_at ? kill_at : deadline;
+        int64_t wake = give_up_at ? give_up_at : kill_at ? kill_at : look_at ? look_at : deadline;
         int wait = wake > now ? (int)(wake - now) : 0;
         if (pidfd == -1 && wait > 10)
             wait = 10; /* no pidfd (old kernel): look at waitpid often */
@@ -173,9 +186,19 @@ void run_untrusted(const struct sandbox *sb, const struct job *job, const char *
         if (waitpid(pid, &status, WNOHANG) == pid)
             break;
         now = now_ms();
-        if (kill_at == 0 && now >= deadline) {
+        if (look_at != 0 && now >= look_at) {
+            look_at = 0;
+            if (sb->isolated)
+                stop_command(ctl_pipe[1], 'S');
+            else
+                hang_sample(&first, pid);
+        } else if (kill_at == 0 && now >= deadline) {
             /* Deadline: ask politely, so that programs can clean up... */
             out->timed_out = true;
+            if (!sb->isolated) {
+                hang_sample(&second, pid);
+                hang_describe(&first, &second, out->hang, sizeof out->hang);
+            }
             stop(sb, pid, ctl_pipe[1], false);
             kill_at = now + TERM_GRACE_MS;
         } else if (kill_at != 0 && give_up_at == 0 && now >= kill_at) {
@@ -197,6 +220,8 @@ void run_untrusted(const struct sandbox *sb, const struct job *job, const char *
         }
     if (pidfd != -1)
         close(pidfd);
+    hang_free(&first);
+    hang_free(&second);
     if (ctl_pipe[1] != -1)
         close(ctl_pipe[1]);
 

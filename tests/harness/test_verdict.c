@@ -72,6 +72,9 @@ static void test_timeout_wins_over_a_pass(void)
     out.timed_out = true;
     CU_ASSERT_STRING_EQUAL(verdict_for(OT_SAID_PASS, ""), "timeout");
     CU_ASSERT_PTR_NOT_NULL(strstr(why, "within 1000 ms"));
+    snprintf(out.hang, sizeof out.hang, "At the deadline: 1 thread in 1 process: running\n");
+    verdict_for(OT_SAID_NOTHING, "");
+    CU_ASSERT_PTR_NOT_NULL(strstr(why, "killed.\n  At the deadline: 1 thread"));
 }
 
 static void test_grader_errors(void)

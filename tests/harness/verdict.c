@@ -58,6 +58,8 @@ static const char *ending(const struct ot_test_spec *test, const struct outcome 
     if (out->timed_out) {
         text_append(why, len, "Timed out: the test did not finish within %d ms and was killed.\n",
                     test->timeout_ms);
+        if (out->hang[0] != '\0')
+            text_append(why, len, "  %s", out->hang);
         return "timeout";
     }
     if (said == OT_SAID_ERROR) {
