@@ -13,6 +13,10 @@
 #
 # `make grade` and `make test` first install missing packages (scripts/install-deps).
 
+# make cannot quote a space in a path: HERE is this folder by a path without
+# one (shared/here.mk).
+include shared/here.mk
+
 LABS := $(patsubst labs/%/Makefile,%,$(sort $(wildcard labs/*/Makefile)))
 LAB ?=
 ifneq ($(LAB),)
@@ -32,7 +36,7 @@ all: $(addprefix program-,$(SELECTED)) $(addprefix solution-,$(WITH_SOLUTIONS))
 program-%: deps
 	+$(MAKE) --no-print-directory -C labs/$*
 solution-%: deps
-	+$(MAKE) --no-print-directory -C labs/$* STUDENT_DIR=$(CURDIR)/solutions/$*
+	+$(MAKE) --no-print-directory -C labs/$* STUDENT_DIR=$(HERE)/solutions/$*
 
 grade: deps
 	scripts/grade $(addprefix --lab ,$(LAB))
@@ -47,7 +51,7 @@ bench: deps
 	@status=0; for lab in $(SELECTED); do \
 	    if $(MAKE) --no-print-directory -C labs/$$lab -n bench >/dev/null 2>&1; then \
 	        $(MAKE) --no-print-directory -C labs/$$lab bench \
-	            $(if $(REFERENCE),STUDENT_DIR=$(CURDIR)/solutions/$$lab) || status=1; \
+	            $(if $(REFERENCE),STUDENT_DIR=$(HERE)/solutions/$$lab) || status=1; \
 	    fi; done; exit $$status
 
 deps:

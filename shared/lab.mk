@@ -19,10 +19,13 @@
 # Targets: all (the program; ./PROGRAM in the lab folder), grade-build (program,
 # test binary and extras), runner (the grading parent: kit files only),
 # student-objects (the submission's objects alone), harness-test (the
-# runner's unit tests),
-# test, grade, bench, clean, print-student.
+# runner's unit tests), grade-kit (the runner and every object made from kit
+# files: what grading builds once and reuses; no student file is read), test,
+# grade, bench, clean, print-student.
 
-LAB_DIR := $(patsubst %/,%,$(dir $(abspath $(firstword $(MAKEFILE_LIST)))))
+# The lab folder, by a path make can use (one without a space: here.mk).
+include $(dir $(lastword $(MAKEFILE_LIST)))here.mk
+LAB_DIR := $(HERE)
 KIT_DIR := $(abspath $(LAB_DIR)/../..)
 LAB     := $(notdir $(LAB_DIR))
 
@@ -59,7 +62,14 @@ SHARED_OBJS  := $(patsubst $(KIT_DIR)/shared/%.c,$(B)/shared/%.o,$(SHARED_SRCS))
 MAIN_OBJ     := $(B)/lab/$(MAIN:.c=.o)
 GIVEN_OBJS   := $(addprefix $(B)/lab/,$(GIVEN:.c=.o))
 STUDENT_OBJS := $(patsubst %.c,$(B)/student/%.o,$(filter %.c,$(STUDENT)))
-TEST_OBJS    := $(addprefix $(B)/lab/,$(TESTS:.c=.o))
+# Instructor-only tests, which scripts/make-release leaves out of the student
+# release: a second table, tests/instructor.def (tests.def's format; its test
+# files declare their prototypes from it), and their code, tests/instructor/*.c.
+# The points of both tables add up to 100; in a release (a RELEASE file at the
+# top) without them, tests.def's may add up to less.
+INSTRUCTOR_DEF   := $(wildcard $(LAB_DIR)/tests/instructor.def)
+INSTRUCTOR_TESTS := $(patsubst $(LAB_DIR)/%,%,$(wildcard $(LAB_DIR)/tests/instructor/*.c))
+TEST_OBJS    := $(addprefix $(B)/lab/,$(TESTS:.c=.o) $(INSTRUCTOR_TESTS:.c=.o))
 HARNESS_OBJS := $(B)/harness/child.o $(B)/harness/testlib.o $(B)/harness/protocol.o
 # The runner: kit files only (runner.h lists what each part does).
 RUNNER_OBJS  := $(addprefix $(B)/harness/,runner.o sandbox.o isolate.o supervise.o sweep.o \
@@ -68,10 +78,16 @@ RUNNER_OBJS  := $(addprefix $(B)/harness/,runner.o sandbox.o isolate.o supervise
 # Everything the program is made of but main(): the test binary links it too.
 CORE_OBJS := $(GIVEN_OBJS) $(STUDENT_OBJS) $(GEN_OBJ) $(SHARED_OBJS)
 
+# The kit's part of a grading build: every object made from kit files (the
+# lab's code and tests, the generated parser, the shared library, the harness).
+KIT_OBJS := $(sort $(MAIN_OBJ) $(GIVEN_OBJS) $(TEST_OBJS) $(GEN_OBJ) $(SHARED_OBJS) \
+              $(HARNESS_OBJS) $(patsubst $(LAB_DIR)/%.c,$(B)/lab/%.o,$(wildcard $(LAB_DIR)/tests/*.c)))
+
 # The symbol check runs on normal builds; sanitizers add their own constructors.
 SYMBOLS_OK := $(if $(SAN),,$(B)/student/.symbols-ok)
 
-.PHONY: all grade-build runner harness-test student-objects test grade bench clean print-student print-program
+.PHONY: all grade-build grade-kit runner harness-test student-objects test grade bench clean \
+        print-student print-program
 .DEFAULT_GOAL := all
 
 ifeq ($(SOURCE_KIND)$(B_ORIGIN),labsundefined)
@@ -82,6 +98,7 @@ endif
 
 grade-build: $(B)/$(PROGRAM) $(B)/run-tests $(GRADE_EXTRA)
 runner: $(B)/runner
+grade-kit: $(B)/runner $(KIT_OBJS)
 
 # ./PROGRAM in the lab folder is a copy of the default build's program.
 $(LAB_DIR)/$(PROGRAM): $(B)/$(PROGRAM)
@@ -102,7 +119,7 @@ $(B)/runner: $(RUNNER_OBJS) $(SHARED_OBJS)
 # The runner's pure parts (verdicts, sealed messages), unit-tested: run by
 # scripts/selfcheck as `make -C tests/selftest harness-test`.
 $(B)/test-verdict: $(B)/harness/test_verdict.o $(B)/harness/verdict.o $(B)/harness/protocol.o \
-                   $(SHARED_OBJS)
+                   $(B)/harness/records.o $(SHARED_OBJS)
 	$(call say,LINK,$(@F))
 	$(Q)$(CC) $(LDFLAGS_COMMON) -o $@ $^ $(CUNIT_LIBS)
 harness-test: $(B)/test-verdict
@@ -146,11 +163,13 @@ $(B)/shared/%.o: $(KIT_DIR)/shared/%.c $(FLAGS_MK)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS_HAND) $(DEP_FLAGS) -c -o $@ $<
 
-$(B)/harness/%.o: $(HARNESS_DIR)/%.c $(TESTS_DEF) $(FLAGS_MK)
+$(B)/harness/%.o: $(HARNESS_DIR)/%.c $(TESTS_DEF) $(INSTRUCTOR_DEF) $(FLAGS_MK)
 	$(call say,CC,harness/$*.c)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS_HAND) $(CUNIT_CFLAGS) -iquote $(HARNESS_DIR) \
 	    -DOSLAB_TESTS_DEF='"$(TESTS_DEF)"' -DOSLAB_LAB='"$(LAB)"' \
+	    $(if $(INSTRUCTOR_DEF),-DOSLAB_INSTRUCTOR_DEF='"$(INSTRUCTOR_DEF)"') \
+	    $(if $(wildcard $(KIT_DIR)/RELEASE),-DOSLAB_RELEASE) \
 	    -DOSLAB_PROGRAM_NAME='"$(PROGRAM)"' $(DEP_FLAGS) -c -o $@ $<
 
 # A submission may define only the lab's interface and no constructors.
@@ -171,5 +190,5 @@ print-program:
 clean:
 	rm -rf $(B) $(LAB_DIR)/$(PROGRAM) $(CLEAN_EXTRA)
 
--include $(wildcard $(patsubst %.o,%.d,$(MAIN_OBJ) $(CORE_OBJS) $(TEST_OBJS) \
+-include $(wildcard $(patsubst %.o,%.d,$(KIT_OBJS) $(CORE_OBJS) \
                       $(HARNESS_OBJS) $(RUNNER_OBJS)))

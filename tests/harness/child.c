@@ -35,11 +35,17 @@ struct test_entry {
 
 #define OSLAB_TEST(fn, ...) void fn(void);
 #include OSLAB_TESTS_DEF
+#ifdef OSLAB_INSTRUCTOR_DEF /* instructor-only tests (lab.mk) */
+#include OSLAB_INSTRUCTOR_DEF
+#endif
 #undef OSLAB_TEST
 
 static const struct test_entry all_tests[] = {
 #define OSLAB_TEST(fn, ...) {#fn, fn},
 #include OSLAB_TESTS_DEF
+#ifdef OSLAB_INSTRUCTOR_DEF /* instructor-only tests (lab.mk) */
+#include OSLAB_INSTRUCTOR_DEF
+#endif
 #undef OSLAB_TEST
 };
 static const size_t test_count = sizeof all_tests / sizeof all_tests[0];

@@ -80,7 +80,8 @@ void ot_result_free(struct ot_result *result);
 /* Exit status if the program exited, -1 if it was killed by a signal. */
 int ot_exit_status(const struct ot_result *result);
 
-/* Human description of a wait status: "exited 3", "killed by SIGSEGV". */
+/* Human description of a wait status: "ended with exit code 3", "ended by
+ * signal SIGSEGV". */
 const char *ot_describe_status(int status, char *buf, size_t len);
 
 /* ---- Interactive sessions -------------------------------------------------- */

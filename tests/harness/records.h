@@ -8,6 +8,18 @@
 
 #include "oslab.h"
 
+#include <time.h> /* time_t */
+
+/* What the lab's table says about one test: copied into each of its records. */
+struct test_info {
+    const char *lab;        /* "01-fork-exec" */
+    const char *name;       /* the test function's name */
+    int task;               /* the handout's task; 0 for none */
+    const char *number;     /* Gradescope's number: "TASK.K", the K-th test of the task */
+    const char *visibility; /* Gradescope's: visible, after_due_date, after_published, hidden */
+    int max_score;          /* points the test is worth */
+};
+
 /* One graded test's outcome. Strings are owned by the record. */
 struct test_record {
     char *lab;      /* "01-fork-exec" */
@@ -17,25 +29,40 @@ struct test_record {
     char *verdict;  /* pass, fail, timeout, crash, leftovers, error */
     double seconds; /* wall time the test took */
     char *output;   /* feedback, what happened, first lines of output */
+    int task;       /* the handout's task; 0 for none */
+    char *number;   /* Gradescope's "TASK.K" */
+    char *visibility;
+    time_t finished; /* when the test ended (UTC seconds) */
 };
 
-/* A list of records. */
+/* A note about a whole lab (a file not submitted, the compiler's messages),
+ * shown once, above its tests. */
+struct lab_note {
+    char *lab;
+    char *text;
+};
+
+/* A list of records, and the notes of their labs. */
 struct record_list {
     struct test_record *items;
     size_t count;
+    struct lab_note *notes;
+    size_t note_count;
 };
 
-/* Append a record (copying the strings); exits on out of memory. */
-void records_add(struct record_list *list, const char *lab, const char *name, int score,
-                 int max_score, const char *verdict, double seconds, const char *output);
+/* Append a record of the test INFO describes (copying the strings); exits
+ * on out of memory. */
+void records_add(struct record_list *list, const struct test_info *info, int score,
+                 const char *verdict, double seconds, const char *output);
 
-/* Free every record of LIST. */
+/* Free every record and note of LIST. */
 void records_free(struct record_list *list);
 
 /* Replace DIR/LAB.tsv with LIST's records, atomically. 0, or -1 with errno. */
 int records_save(const char *dir, const char *lab, const struct record_list *list);
 
-/* Load every DIR/LAB.tsv, labs in name order, into LIST. 0, or -1 with errno. */
+/* Load every DIR/LAB.tsv, labs in name order, into LIST, and the notes
+ * DIR/LAB.note beside them. 0, or -1 with errno. */
 int records_load_dir(const char *dir, struct record_list *list);
 
 /* Write LIST as Gradescope's results.json to PATH, atomically. 0 or -1. */
@@ -51,5 +78,14 @@ void records_print_summary(const struct record_list *list);
  * so that a reader sees the old or the new file, never a half-written one,
  * and a symbolic link planted at PATH is replaced, not followed. */
 int atomic_write_file(const char *path, const char *data, size_t len);
+
+/* The length of the valid UTF-8 character at P (1 to 4), or 0 if the bytes
+ * there are not one (a stray byte, an overlong form, a surrogate). */
+size_t utf8_char_length(const unsigned char *p);
+
+/* The length of the character at P if a report may show it as text: a tab,
+ * or valid UTF-8 that is not a control character (C0, DEL, C1) nor a line
+ * or paragraph separator; 0 otherwise. */
+size_t text_char_length(const unsigned char *p);
 
 #endif /* RECORDS_H */

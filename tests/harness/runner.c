@@ -28,6 +28,7 @@
  */
 #include "runner.h"
 
+#include <fcntl.h>        /* open: our children, when stopped */
 #include <libgen.h>       /* dirname */
 #include <signal.h>       /* signal */
 #include <sys/prctl.h>    /* PR_SET_CHILD_SUBREAPER */
@@ -42,12 +43,60 @@
 static const struct ot_test_spec all_tests[] = {
 #define OSLAB_TEST(fn, ...) {.name = #fn, __VA_ARGS__},
 #include OSLAB_TESTS_DEF
+#ifdef OSLAB_INSTRUCTOR_DEF /* instructor-only tests (lab.mk) */
+#include OSLAB_INSTRUCTOR_DEF
+#endif
 #undef OSLAB_TEST
 };
 static const size_t test_count = sizeof all_tests / sizeof all_tests[0];
 
 static const char *lab_name = OSLAB_LAB;
 static bool quiet;
+
+/* ---- Stopped from outside ------------------------------------------------------- */
+
+/* SIGINT or SIGTERM to the grader (Ctrl-C, a batch stopped): SIGKILL the
+ * running test's session (isolated: its init, which ends its namespace) and
+ * every process that landed with us (we are a subreaper), then end as the
+ * signal would have ended us. The records of
+ * the tests that finished stay; the test that was running has none. Only
+ * async-signal-safe calls: kill, open, read, close, signal, raise. */
+static void stop_grading(int signo)
+{
+    pid_t pid = running_untrusted;
+    if (pid > 0) {
+        kill(-pid, SIGKILL);
+        kill(pid, SIGKILL);
+    }
+    int fd = open("/proc/thread-self/children", O_RDONLY | O_CLOEXEC);
+    char buf[4096];
+    ssize_t n = fd == -1 ? 0 : read(fd, buf, sizeof buf - 1);
+    if (fd != -1)
+        close(fd);
+    for (ssize_t i = 0; i < n;) {
+        pid_t child = 0;
+        for (; i < n && buf[i] >= '0' && buf[i] <= '9'; i++)
+            child = child * 10 + (buf[i] - '0');
+        for (; i < n && (buf[i] < '0' || buf[i] > '9'); i++)
+            ;
+        if (child > 0) {
+            kill(-child, SIGKILL);
+            kill(child, SIGKILL);
+        }
+    }
+    signal(signo, SIG_DFL);
+    raise(signo); /* delivered when this handler returns */
+}
+
+/* Install stop_grading for SIGINT, SIGTERM and SIGHUP. */
+static void stop_grading_on_signals(void)
+{
+    struct sigaction sa = {.sa_handler = stop_grading};
+    sigemptyset(&sa.sa_mask);
+    if (sigaction(SIGINT, &sa, NULL) == -1 || sigaction(SIGTERM, &sa, NULL) == -1 ||
+        sigaction(SIGHUP, &sa, NULL) == -1)
+        exit_errno("sigaction");
+}
 
 /* ---- Running the lab --------------------------------------------------------------------- */
 
@@ -73,7 +122,7 @@ static void publish(const struct settings *set, const struct record_list *lab_re
         exit_errno("write records in %s", set->records_dir);
     if (set->json == NULL && set->junit == NULL)
         return;
-    struct record_list all = {NULL, 0};
+    struct record_list all = {0};
     if (records_load_dir(set->records_dir, &all) == -1)
         exit_errno("read records in %s", set->records_dir);
     if (set->json != NULL && records_write_json(set->json, &all) == -1)
@@ -111,34 +160,43 @@ static bool selected(const struct settings *set, const struct ot_test_spec *test
     return false;
 }
 
-/* Record every test as failed because the submission did not build. */
+/* The lab's table entry TEST as a record's description: its Gradescope
+ * number is "TASK.K", TEST being the K-th test of its task in tests.def. */
+static struct test_info info_of(const struct ot_test_spec *test, char *number, size_t len)
+{
+    int k = 1;
+    for (const struct ot_test_spec *t = all_tests; t < test; t++)
+        k += t->task == test->task;
+    snprintf(number, len, "%d.%d", test->task, k);
+    return (struct test_info){.lab = lab_name, .name = test->name, .task = test->task,
+                              .number = number, .visibility = test->visibility,
+                              .max_score = test->points};
+}
+
+/* Record every test as failed without running it (the submission does not
+ * build, or was not submitted): the grader wrote why in the file REASON. */
 static void fail_build(const struct settings *set)
 {
     char why[8192] = "";
-    char *log = NULL;
-    size_t log_len = 0;
     FILE *f = fopen(set->build_log, "re");
     if (f != NULL) {
-        log = malloc(65536);
-        if (log != NULL) {
-            log_len = fread(log, 1, 65535, f);
-            log[log_len] = '\0';
-        }
+        size_t n = fread(why, 1, sizeof why - 1, f);
+        why[n] = '\0';
         fclose(f);
     }
-    text_append(why, sizeof why, "The submission does not build, so no test could run.\n");
-    append_lines(why, sizeof why, "compiler", log ? log : "", log_len, log_len, 30);
-    struct record_list records = {NULL, 0};
+    if (why[0] == '\0')
+        snprintf(why, sizeof why, "The submission does not build, so no test could run.\n");
+    struct record_list records = {0};
     for (size_t i = 0; i < test_count; i++) {
         if (!selected(set, &all_tests[i]))
             continue;
-        records_add(&records, lab_name, all_tests[i].name, 0, all_tests[i].points, "fail", 0,
-                    why);
+        char number[32];
+        struct test_info info = info_of(&all_tests[i], number, sizeof number);
+        records_add(&records, &info, 0, "fail", 0, why);
         report(&all_tests[i], 0, "fail", 0, i == 0 ? why : "");
     }
     publish(set, &records);
     records_free(&records);
-    free(log);
 }
 
 /* Run TEST once in a fresh working folder and clean up after it; return its
@@ -200,7 +258,9 @@ static void grade_test(const struct settings *set, const struct sandbox *sb,
                    "run must pass.)\n", run, runs, runs);
     }
     int score = strcmp(verdict, "pass") == 0 ? test->points : 0;
-    records_add(records, lab_name, test->name, score, test->points, verdict, seconds, why);
+    char number[32];
+    struct test_info info = info_of(test, number, sizeof number);
+    records_add(records, &info, score, verdict, seconds, why);
     publish(set, records);
     report(test, score, verdict, seconds, why);
 }
@@ -230,7 +290,13 @@ static void check_table(void)
                      ".feedback, and valid limits and visibility", lab_name, test->name);
         total += test->points;
     }
-    if (total != 100)
+#if defined(OSLAB_RELEASE) && !defined(OSLAB_INSTRUCTOR_DEF)
+    /* A student release has no instructor-only tests: their points are missing. */
+    bool points_ok = total > 0 && total <= 100;
+#else
+    bool points_ok = total == 100;
+#endif
+    if (!points_ok)
         exit_msg("%s: the points in tests.def add up to %d, not 100", lab_name, total);
 }
 
@@ -263,8 +329,9 @@ static int compile(const struct settings *set, const struct sandbox *sb)
     struct leftovers lo = {0};
     run_untrusted(sb, &job, lab_name, "compile", &out, &lo);
     char stopped[512] = "";
-    if (out.setup_error[0] != '\0') {
-        fprintf(stderr, "runner: grader error: %s\n", out.setup_error);
+    /* 125: the sandbox's own set-up failed before the compiler ran. */
+    if (out.setup_error[0] != '\0' || (WIFEXITED(out.status) && WEXITSTATUS(out.status) == 125)) {
+        fprintf(stderr, "runner: grader error: %s%s%s\n", out.setup_error, out.err, out.out);
         return 125;
     }
     if (out.timed_out)
@@ -277,8 +344,8 @@ static int compile(const struct settings *set, const struct sandbox *sb)
     char *log = malloc(2 * KEEP_OUTPUT + sizeof stopped + 64);
     if (log == NULL)
         exit_msg("runner: out of memory");
-    snprintf(log, 2 * KEEP_OUTPUT + sizeof stopped + 64, "%s%s%s%s", out.err, out.out,
-             out.err_total + out.out_total > out.err_len + out.out_len ? "...\n" : "", stopped);
+    snprintf(log, 2 * KEEP_OUTPUT + sizeof stopped + 64, "%s%s%s%s", stopped, out.err, out.out,
+             out.err_total + out.out_total > out.err_len + out.out_len ? "...\n" : "");
     text_scrub(log, true);
     int rc = atomic_write_file(set->compile_log, log, strlen(log));
     free(log);
@@ -361,7 +428,7 @@ int main(int argc, char *argv[])
         return 0;
     }
     if (set.merge_only) {
-        struct record_list all = {NULL, 0};
+        struct record_list all = {0};
         if (records_load_dir(set.records_dir, &all) == -1)
             exit_errno("read records in %s", set.records_dir);
         if (set.json != NULL && records_write_json(set.json, &all) == -1)
@@ -380,6 +447,7 @@ int main(int argc, char *argv[])
     if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1)
         exit_errno("prctl PR_SET_CHILD_SUBREAPER");
     signal(SIGPIPE, SIG_IGN);
+    stop_grading_on_signals();
     struct sandbox sb = sandbox_choose(set.workdir);
     if (!sb.isolated)
         sweep_watch_mqueues(&sb, set.workdir);
@@ -389,7 +457,7 @@ int main(int argc, char *argv[])
     char mode[512];
     sandbox_describe(&sb, mode, sizeof mode);
     printf("%s\n", mode);
-    struct record_list records = {NULL, 0};
+    struct record_list records = {0};
     for (size_t i = 0; i < test_count; i++)
         if (selected(&set, &all_tests[i]))
             grade_test(&set, &sb, &all_tests[i], (int)i, &records);

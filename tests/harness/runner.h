@@ -120,6 +120,9 @@ void isolate_read_report(const char *text, struct outcome *out, struct leftovers
 bool isolate_try(const struct sandbox *sb, const char *workdir, char *why, size_t len);
 
 /* ---- supervise.c ---- */
+/* The process of the untrusted code running now (isolated: its init), or 0:
+ * what a grader stopped by SIGINT or SIGTERM kills first. */
+extern volatile pid_t running_untrusted;
 /* Run JOB confined by SB; fill OUT and LO. Every process it started is gone
  * when this returns. */
 void run_untrusted(const struct sandbox *sb, const struct job *job, const char *lab,

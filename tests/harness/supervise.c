@@ -19,6 +19,8 @@
 
 #define REPORT_MAX 65536 /* bytes of the init's report read */
 
+volatile pid_t running_untrusted;
+
 /* A stream the runner reads: its descriptor and where its bytes go. */
 struct stream {
     int fd;
@@ -121,6 +123,7 @@ void run_untrusted(const struct sandbox *sb, const struct job *job, const char *
         }
     }
     int start_errno = errno;
+    running_untrusted = pid > 0 ? pid : 0;
     for (int i = 1; i < 5; i++)
         if (child_fds[i] != -1)
             close(child_fds[i]);
@@ -211,6 +214,7 @@ void run_untrusted(const struct sandbox *sb, const struct job *job, const char *
             give_up_at = now + 1000;
         }
     }
+    running_untrusted = 0;
     out->seconds = (double)(now_ms() - start) / 1000.0;
     /* Processes the test left may hold the pipes open: take what is there now. */
     for (int i = 0; i < 4; i++)

@@ -4,6 +4,8 @@
  */
 #include "verdict.h"
 
+#include "records.h" /* text_char_length */
+
 #include <signal.h>   /* SIGXCPU, SIGXFSZ */
 #include <sys/wait.h> /* WIFSIGNALED */
 
@@ -20,9 +22,14 @@ void text_append(char *buf, size_t len, const char *fmt, ...)
 
 void text_scrub(char *text, bool newlines)
 {
-    for (unsigned char *p = (unsigned char *)text; *p != '\0'; p++)
-        if ((*p < 0x20 && !(newlines && (*p == '\n' || *p == '\t'))) || *p == 0x7f)
-            *p = '?';
+    for (unsigned char *p = (unsigned char *)text; *p != '\0';) {
+        size_t len = newlines && *p == '\n' ? 1 : text_char_length(p);
+        if (len == 0 || (!newlines && *p == '\t')) {
+            *p++ = '?'; /* a control character, C1 or invalid UTF-8 */
+            continue;
+        }
+        p += len;
+    }
 }
 
 void append_lines(char *buf, size_t len, const char *label, const char *text, size_t total,
@@ -36,10 +43,21 @@ void append_lines(char *buf, size_t len, const char *label, const char *text, si
         const char *nl = strchr(p, '\n');
         size_t n = nl ? (size_t)(nl - p) : strlen(p);
         char shown[201];
-        size_t take = n < 200 ? n : 200;
-        for (size_t i = 0; i < take; i++) /* binary junk must not reach the report raw */
-            shown[i] = (p[i] >= 0x20 && p[i] < 0x7f) || p[i] == '\t' ? p[i] : '?';
-        shown[take] = '\0';
+        size_t take = n < 200 ? n : 200, out = 0;
+        /* Binary junk and control characters must not reach the report raw;
+         * UTF-8 text (a compiler's quotes, a student's name) is kept. */
+        for (size_t i = 0; i < take;) {
+            size_t char_len = text_char_length((const unsigned char *)p + i);
+            if (char_len == 0 || i + char_len > take) {
+                shown[out++] = '?';
+                i++;
+            } else {
+                memcpy(shown + out, p + i, char_len);
+                out += char_len;
+                i += char_len;
+            }
+        }
+        shown[out] = '\0';
         text_append(buf, len, "  | %s%s\n", shown, n > take ? " ..." : "");
         p = nl ? nl + 1 : p + n;
         if (line + 1 == max_lines && *p != '\0')

@@ -12,9 +12,10 @@
 /* Append printf-style text to BUF (size LEN), never overflowing. */
 OSLAB_PRINTF(3, 4) void text_append(char *buf, size_t len, const char *fmt, ...);
 
-/* Replace every control character of TEXT but newline and tab with '?', and
- * with NEWLINES false the newlines and tabs too: text that came from a test
- * must not reach an instructor's terminal as escapes or fake report lines. */
+/* Replace every control character of TEXT (C0, DEL, C1) and every byte of
+ * invalid UTF-8 with '?', but newlines and tabs when NEWLINES: text that
+ * came from a test must not reach an instructor's terminal as escapes or
+ * fake report lines. UTF-8 text is kept. */
 void text_scrub(char *text, bool newlines);
 
 /* Append up to MAX_LINES lines of TEXT (TOTAL bytes written, KEPT kept) to
