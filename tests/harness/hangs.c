@@ -130,14 +130,19 @@ void hang_describe(const struct hang_sample *first, const struct hang_sample *se
         const char *name;
     } states[] = {{'R', "running"}, {'S', "sleeping"}, {'D', "in uninterruptible wait"},
                   {'T', "stopped"}, {'t', "stopped by a tracer"}, {'Z', "zombie"}};
-    int count[6] = {0};
+    int count[6] = {0}, other = 0;
     unsigned long long used = 0;
     const char *common_wchan = "";
     int common_count = 0;
     for (size_t i = 0; i < second->count; i++) {
         const struct hang_thread *t = &second->threads[i];
+        bool known = false;
         for (int k = 0; k < 6; k++)
-            count[k] += t->state == states[k].letter;
+            if (t->state == states[k].letter) {
+                count[k]++;
+                known = true;
+            }
+        other += !known;
         used += t->cpu - cpu_before(first, t);
         /* The most common place of sleep, for the report. */
         if (t->wchan[0] == '\0' || t->state != 'S')
@@ -168,6 +173,8 @@ void hang_describe(const struct hang_sample *first, const struct hang_sample *se
                             common_wchan);
             sep = ", ";
         }
+    if (other > 0)
+        text_append(buf, len, "%sin another state %d", sep, other);
     if (seconds > 0)
         text_append(buf, len, "; %.2f s of CPU in the last %.2f s", cpu, seconds);
     if (count[3] + count[4] > 0 && count[0] == 0)

@@ -309,67 +309,41 @@ static bool parent_in(const struct paths *list, const char *path)
     return paths_has(list, parent);
 }
 
-/* Report the processes left in the namespace: every one but us. */
-static void report_processes(void)
+/* Look at every process of the namespace but us; with REPORT, say each (the
+ * first REPORT_LINES_MAX) and how many. True if all of them are zombies. */
+static bool look_at_processes(bool report)
 {
-    int running = 0, zombies = 0, listed = 0;
-    /* Give processes that are already dying a moment to finish (20 ms at
-     * most: a fork bomb's hundreds of processes are not dying). */
-    for (int64_t settle_end = now_ms() + 20; now_ms() < settle_end;) {
-        bool all_zombies = true;
-        DIR *proc = opendir("/proc");
-        struct dirent *entry;
-        while (proc != NULL && (entry = readdir(proc)) != NULL) {
-            char path[300], stat[512];
-            if (entry->d_name[0] < '1' || entry->d_name[0] > '9' || strcmp(entry->d_name, "1") == 0)
-                continue;
-            snprintf(path, sizeof path, "/proc/%s/stat", entry->d_name);
-            int fd = open(path, O_RDONLY | O_CLOEXEC);
-            ssize_t n = fd == -1 ? -1 : read(fd, stat, sizeof stat - 1);
-            if (fd != -1)
-                close(fd);
-            if (n <= 0)
-                continue;
-            stat[n] = '\0';
-            char *close_paren = strrchr(stat, ')');
-            all_zombies &= close_paren != NULL && close_paren[1] != '\0' && close_paren[2] == 'Z';
-        }
-        if (proc != NULL)
-            closedir(proc);
-        if (all_zombies)
-            break;
-        sleep_ms(1);
-    }
+    int running = 0, zombies = 0;
     DIR *proc = opendir("/proc");
     struct dirent *entry;
     while (proc != NULL && (entry = readdir(proc)) != NULL) {
-        char path[300], stat[512];
-        if (entry->d_name[0] < '1' || entry->d_name[0] > '9' || strcmp(entry->d_name, "1") == 0)
+        int pid = atoi(entry->d_name);
+        char comm[64];
+        char state = pid > 1 ? process_state(pid, comm, sizeof comm) : 0;
+        if (state == 0)
             continue;
-        snprintf(path, sizeof path, "/proc/%s/stat", entry->d_name);
-        int fd = open(path, O_RDONLY | O_CLOEXEC);
-        ssize_t n = fd == -1 ? -1 : read(fd, stat, sizeof stat - 1);
-        if (fd != -1)
-            close(fd);
-        if (n <= 0)
-            continue;
-        stat[n] = '\0';
-        char *open_paren = strchr(stat, '('), *close_paren = strrchr(stat, ')');
-        if (open_paren == NULL || close_paren == NULL || close_paren[1] == '\0')
-            continue;
-        char state = close_paren[2];
-        *close_paren = '\0';
-        text_scrub(open_paren + 1, false);
-        if (state == 'Z')
-            zombies++;
-        else
-            running++;
-        if (listed++ < REPORT_LINES_MAX)
-            say("process %c %s %s\n", state == 'Z' ? 'Z' : 'R', entry->d_name, open_paren + 1);
+        state == 'Z' ? zombies++ : running++;
+        if (report && running + zombies <= REPORT_LINES_MAX) {
+            text_scrub(comm, false);
+            say("process %c %d %s\n", state == 'Z' ? 'Z' : 'R', pid, comm);
+        }
     }
     if (proc != NULL)
         closedir(proc);
-    say("processes %d %d\n", running, zombies);
+    if (report)
+        say("processes %d %d\n", running, zombies);
+    return running == 0;
+}
+
+/* Report the processes left in the namespace: every one but us. */
+static void report_processes(void)
+{
+    /* Give processes that are already dying a moment to finish (20 ms at
+     * most: a fork bomb's hundreds of processes are not dying). */
+    for (int64_t settle_end = now_ms() + 20; now_ms() < settle_end; sleep_ms(1))
+        if (look_at_processes(false))
+            break;
+    look_at_processes(true);
 }
 
 /* Report the entries of the private folders that are not in BEFORE (the
@@ -451,7 +425,6 @@ static noreturn void init_main(const struct sandbox *sb, const struct job *job,
                                const int fds[5], int ctl, char cgroups[2][256])
 {
     prctl(PR_SET_PDEATHSIG, SIGKILL); /* the runner gone: end everything */
-    prctl(PR_SET_DUMPABLE, 0);        /* no test may read the init's memory */
     const int keep[] = {fds[0], fds[1], fds[2], fds[3], fds[4], ctl, report_fd};
     close_others(keep, sizeof keep / sizeof keep[0]);
     if (!cgroup_enter(cgroups))
@@ -461,6 +434,9 @@ static noreturn void init_main(const struct sandbox *sb, const struct job *job,
     int mqueue_fd = -1;
     set_up_mounts(job, &mqueue_fd);
     struct paths before = private_entries();
+    /* No test may read the init's memory (after the ID maps: a process
+     * that is not dumpable cannot write its own). */
+    prctl(PR_SET_DUMPABLE, 0);
 
     sigset_t handled, old;
     sigemptyset(&handled);

@@ -144,6 +144,8 @@ void sweep_watch_mqueues(const struct sandbox *sb, const char *workdir);
 void remove_at(int dir_fd, const char *name);
 /* Remove the tree at PATH (not following links). */
 void remove_tree(const char *path);
+/* State letter and command name of PID from /proc; state 0 if gone. */
+char process_state(pid_t pid, char *comm, size_t len);
 /* Count the processes and threads of UID now (for RLIMIT_NPROC). */
 long tasks_of_uid(uid_t uid);
 

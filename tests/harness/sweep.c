@@ -226,8 +226,7 @@ static size_t our_children(pid_t *pids, size_t max)
     return n;
 }
 
-/* State letter and command name of PID from /proc; state 0 if gone. */
-static char process_state(pid_t pid, char *comm, size_t len)
+char process_state(pid_t pid, char *comm, size_t len)
 {
     char path[64], stat[512];
     snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
