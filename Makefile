@@ -5,6 +5,8 @@
 #   make test           the kit's self-check (library, harness, every lab)
 #   make bench          each lab's measurement exercise (REFERENCE=1: of the solutions)
 #   make clean          remove every build product
+#   make mutate LAB=NN-name   mutation testing of the lab's tests (maintainers;
+#                       MUTATE_ARGS="--max 40" for a sample; see scripts/mutate)
 #
 #   LAB=01-fork-exec    limit any of them to one lab
 #   CC=clang            build with clang
@@ -27,7 +29,7 @@ endif
 SELECTED := $(or $(LAB),$(LABS))
 WITH_SOLUTIONS := $(foreach lab,$(SELECTED),$(if $(wildcard solutions/$(lab)),$(lab)))
 
-.PHONY: all grade test bench clean deps deps-full
+.PHONY: all grade test bench clean deps deps-full mutate
 .DEFAULT_GOAL := all
 
 all: $(addprefix program-,$(SELECTED)) $(addprefix solution-,$(WITH_SOLUTIONS))
@@ -48,11 +50,20 @@ test: $(if $(wildcard solutions),deps-full,deps)
 
 # Every lab's bench runs, even after one fails; REFERENCE=1 measures the solutions.
 bench: deps
+	@if [ -n "$(REFERENCE)" ] && [ ! -d solutions ]; then \
+	    echo "make bench REFERENCE=1 needs the reference solutions (solutions/), which a" \
+	         "student release does not have: run 'make bench' to measure your own programs." >&2; \
+	    exit 2; fi
 	@status=0; for lab in $(SELECTED); do \
 	    if $(MAKE) --no-print-directory -C labs/$$lab -n bench >/dev/null 2>&1; then \
 	        $(MAKE) --no-print-directory -C labs/$$lab bench \
 	            $(if $(REFERENCE),STUDENT_DIR=$(HERE)/solutions/$$lab) || status=1; \
 	    fi; done; exit $$status
+
+# Not part of `make test`: it grades hundreds of mutants (minutes per lab).
+mutate: deps-full
+	@[ -n "$(LAB)" ] || { echo "make mutate needs LAB=NN-name, one of: $(LABS)" >&2; exit 2; }
+	scripts/mutate $(MUTATE_ARGS) $(LAB)
 
 deps:
 	@scripts/install-deps --check >/dev/null || scripts/install-deps

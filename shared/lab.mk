@@ -21,7 +21,7 @@
 # student-objects (the submission's objects alone), harness-test (the
 # runner's unit tests), grade-kit (the runner and every object made from kit
 # files: what grading builds once and reuses; no student file is read), test,
-# grade, bench, clean, print-student.
+# grade, mutate (scripts/mutate: MUTATE_ARGS=...), bench, clean, print-student.
 
 # The lab folder, by a path make can use (one without a space: here.mk).
 include $(dir $(lastword $(MAKEFILE_LIST)))here.mk
@@ -86,8 +86,8 @@ KIT_OBJS := $(sort $(MAIN_OBJ) $(GIVEN_OBJS) $(TEST_OBJS) $(GEN_OBJ) $(SHARED_OB
 # The symbol check runs on normal builds; sanitizers add their own constructors.
 SYMBOLS_OK := $(if $(SAN),,$(B)/student/.symbols-ok)
 
-.PHONY: all grade-build grade-kit runner harness-test student-objects test grade bench clean \
-        print-student print-program
+.PHONY: all grade-build grade-kit runner harness-test student-objects test grade mutate bench \
+        clean print-student print-program
 .DEFAULT_GOAL := all
 
 ifeq ($(SOURCE_KIND)$(B_ORIGIN),labsundefined)
@@ -181,6 +181,8 @@ test:
 	$(Q)$(KIT_DIR)/scripts/selfcheck --lab $(LAB)
 grade:
 	$(Q)$(KIT_DIR)/scripts/grade --lab $(LAB)
+mutate:
+	$(Q)$(KIT_DIR)/scripts/mutate $(MUTATE_ARGS) $(LAB)
 
 print-student:
 	@echo $(STUDENT)

@@ -129,4 +129,39 @@ void sleep_ms(int64_t ms);
 /* Write all LEN bytes, retrying short writes and EINTR; 0, or -1 with errno. */
 int write_all(int fd, const void *buf, size_t len);
 
+/* ---- The result line of a counting run (shared/countline.c) ----------------
+ * Labs where several workers add to one shared counter (03: threads, 04:
+ * processes) report each run in one line, the same in both labs:
+ *   mode mutex: 4 threads x 1000000 = expected 4000000, got 4000000, lost 0 (0.0%), 0.104 s, 26.0 ns per increment
+ * "lost" is expected - got (negative if more was counted than expected); the
+ * time per increment is the run's wall time over the expected count, with two
+ * decimals below 1 ns. The tests read the line back with parse_count_line.
+ */
+
+/* One result line, read back. */
+struct count_line {
+    char mode[32];           /* "mutex" */
+    long workers;            /* 4 */
+    char workers_noun[32];   /* "threads" */
+    uint64_t per_worker;     /* increments each worker adds: 1000000 */
+    uint64_t expected;       /* workers x per_worker */
+    uint64_t got;            /* what the counter said at the end */
+    int64_t lost;            /* expected - got */
+    double lost_percent;     /* lost as a percentage of expected, 1 decimal */
+    double seconds;          /* wall time of the run, 3 decimals */
+    double ns_per_increment; /* seconds / expected, in ns */
+};
+
+/* Write the result line (no newline) of a run of MODE by WORKERS workers
+ * (WORKERS_NOUN: "threads", "processes", or the singular for one) that each
+ * added PER_WORKER, ended with the counter at GOT, in ELAPSED_NS of wall
+ * time, into BUF (LEN bytes). Returns what snprintf returns. */
+int format_count_line(char *buf, size_t len, const char *mode, long workers,
+                      const char *workers_noun, uint64_t per_worker, uint64_t got,
+                      int64_t elapsed_ns);
+
+/* Read a result LINE (a trailing newline allowed) into *OUT; 0, or -1 if
+ * LINE is not exactly in the format (*OUT untouched). */
+int parse_count_line(const char *line, struct count_line *out);
+
 #endif /* OSLAB_H */

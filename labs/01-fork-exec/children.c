@@ -282,12 +282,15 @@ void log_signal_sent(const struct child_table *table, const struct child *child,
         evlog("kill %d %s: %s", (int)child->pid, child->command, signal_name(signo));
 }
 
-/* Has PID ended (PID 0: has every child ended)? */
+/* Has PID ended (PID 0: has every child ended)? Reads the table with SIGCHLD
+ * blocked, as the rule says: the handler may not change a slot under us. */
 static bool children_ended(struct child_table *table, pid_t pid)
 {
-    if (pid == 0)
-        return table_live_count(table) == 0;
-    return table_find(table, pid) == NULL;
+    sigset_t saved;
+    block_sigchld(&saved);
+    bool ended = pid == 0 ? table_live_count(table) == 0 : table_find(table, pid) == NULL;
+    restore_mask(&saved);
+    return ended;
 }
 
 enum wait_result wait_for_children(struct child_table *table, pid_t pid, int timeout_ms)

@@ -64,6 +64,7 @@ pid_t start_command(struct child_table *table, char *const argv[], const char *i
                     const char *out_path, bool background)
 {
     /* TODO, in the parent: block SIGCHLD, SIGINT and SIGTERM (sigprocmask),
+     * check table_room (0: restore the mask, errno = EAGAIN, return -1),
      * fork, record the child with table_add (and setpgid(pid, pid) for a
      * background child), then restore the old mask.
      * In the child: SIG_DFL for SIGCHLD, SIGINT and SIGTERM, the old mask
@@ -106,8 +107,11 @@ int signal_child(struct child_table *table, pid_t pid, int signo)
 int terminate_children(struct child_table *table, int grace_ms)
 {
     /* TODO: SIGTERM to every live child (SIGCONT after it to a stopped one),
-     * wait_for_children(table, 0, grace_ms); if they have not all ended,
-     * SIGKILL to the rest and wait_for_children until WAIT_DONE.
+     * each sent with signal_child, which logs it ("kill PID COMMAND: SIGTERM":
+     * the tests read those lines); read the slots with SIGCHLD blocked
+     * (block_sigchld, restore_mask). wait_for_children(table, 0, grace_ms);
+     * if they have not all ended, SIGKILL to the rest and wait_for_children
+     * until WAIT_DONE (on WAIT_SHUTDOWN: shutdown_signal = 0, wait again).
      * Return how many needed SIGKILL. */
     (void)table;
     (void)grace_ms;

@@ -33,13 +33,17 @@ const char *describe_status(int status, char *buf, size_t len);
  * it in TABLE before its end can be reaped. In the child: the signals
  * procman catches are back to their default actions and the signal mask is
  * the one procman had before; with BACKGROUND it is in a process group of
- * its own and reads /dev/null unless IN_PATH is given; IN_PATH (if not NULL)
+ * its own from the moment start_command returns (setpgid in the child, and
+ * in the parent too, whichever runs first) and reads /dev/null unless
+ * IN_PATH is given; IN_PATH (if not NULL)
  * is its stdin, OUT_PATH (if not NULL) its stdout, created or truncated,
  * mode 0644. A redirection that cannot be opened: "procman: cannot open
  * 'PATH': REASON" and _exit(1).
  * An exec that fails: "procman: cannot exec 'ARGV0': REASON" and _exit(127).
  * The child never returns from this function.
- * Returns the child's PID, or -1 with errno if fork() failed.
+ * Returns the child's PID; or -1 with errno EAGAIN, starting nothing, when
+ * TABLE has no room (table_room); or -1 with fork's errno if fork() failed.
+ * Either way the caller's signal mask is as it was.
  */
 pid_t start_command(struct child_table *table, char *const argv[], const char *in_path,
                     const char *out_path, bool background);
@@ -48,8 +52,9 @@ pid_t start_command(struct child_table *table, char *const argv[], const char *i
  * Start a worker: a child that does not exec but runs worker_main(LIFETIME_MS)
  * and ends with _exit() of what it returns. Like a background command, it is
  * in a process group of its own, with the default signal actions and
- * procman's old signal mask, and it is recorded in TABLE before its end can
- * be reaped. Returns the worker's PID, or -1 with errno if fork() failed.
+ * procman's old signal mask, and it is recorded in TABLE (as background)
+ * before its end can be reaped. Returns the worker's PID, or -1 with errno as
+ * start_command does (EAGAIN: no room; fork's errno).
  */
 pid_t start_worker(struct child_table *table, int lifetime_ms);
 
@@ -57,9 +62,10 @@ pid_t start_worker(struct child_table *table, int lifetime_ms);
  * Reap every child whose state has changed, without ever blocking: exited or
  * killed (the slot becomes CHILD_ENDED with its status and ended_ms), stopped
  * (CHILD_STOPPED) or continued (CHILD_RUNNING). Each change is also queued
- * with table_push_event. Returns the number of changes seen (0 when none),
- * or -1 with errno on an error other than "no children" (ECHILD).
- * Called from the SIGCHLD handler, so async-signal-safe only.
+ * with table_push_event. Returns the number of changes seen: 0 when none,
+ * also when there are no children at all (waitpid's ECHILD is no error).
+ * Called from the SIGCHLD handler, so async-signal-safe only (ended_ms: read
+ * CLOCK_MONOTONIC with clock_gettime, as now_ms() does).
  */
 int reap_children(struct child_table *table);
 
@@ -80,8 +86,13 @@ int signal_child(struct child_table *table, pid_t pid, int signo);
 
 /*
  * End every live child: SIGTERM to each (and SIGCONT to a stopped one, which
- * could not act on SIGTERM otherwise), wait up to GRACE_MS for them to end,
- * then SIGKILL whatever is left and wait until every child has been reaped.
+ * could not act on SIGTERM otherwise), wait up to GRACE_MS for them to end
+ * (no longer: return as soon as all have), then SIGKILL whatever is left at
+ * once and wait until every child has been reaped. Each signal sent is
+ * logged with log_signal_sent ("kill PID COMMAND: SIGTERM"), as signal_child
+ * does. A shutdown signal during the final wait changes nothing: SIGKILL has
+ * been sent, so wait on (wait_for_children returns WAIT_SHUTDOWN at once
+ * while shutdown_signal is set: clear it first, or the loop spins).
  * Returns how many children needed SIGKILL. Main program.
  */
 int terminate_children(struct child_table *table, int grace_ms);

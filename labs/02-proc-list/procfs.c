@@ -33,7 +33,8 @@ static void not_implemented(const char *function)
 int parse_stat(const char *text, struct proc_stat *out)
 {
     /* TODO: the name runs from the first '(' to the LAST ')' (strrchr);
-     * sscanf the fields after it, numbered as in proc(5). */
+     * then fields 3 to 24, numbered as in proc(5), separated by single
+     * spaces: parse each number whole (parse_long, oslab.h), or sscanf. */
     (void)text;
     (void)out;
     not_implemented("parse_stat");
@@ -44,8 +45,9 @@ int parse_stat(const char *text, struct proc_stat *out)
 int scan_processes(const struct scan_request *req, struct proc_list *list)
 {
     /* TODO: opendir(req->proc_root) and readdir the numeric entries (or
-     * visit only req->pids); read PID/stat, PID/status and PID/cmdline;
-     * ENOENT and ESRCH mean the process has gone: skip it. */
+     * visit only req->pids); read PID/stat, PID/status and PID/cmdline
+     * (whole, however long: grow the buffer; drop its last NUL, turn the
+     * others into spaces); ENOENT and ESRCH mean the process has gone: skip it. */
     (void)req;
     (void)list;
     not_implemented("scan_processes");
@@ -90,7 +92,8 @@ int terminate_process(pid_t pid, int signo, int grace_ms, struct kill_report *re
 int watch_open(struct watched *proc)
 {
     /* TODO: syscall(SYS_pidfd_open, proc->pid, 0). Task 7: on ENOSYS,
-     * check that the process exists and leave pidfd at -1. */
+     * check that the process exists (kill(pid, 0): ESRCH means it does not,
+     * EPERM that it does; watching needs no permission) and leave pidfd at -1. */
     proc->pidfd = -1;
     not_implemented("watch_open");
     return -1;

@@ -45,8 +45,9 @@ struct proc_stat {
 struct proc_info {
     struct proc_stat stat; /* from /proc/PID/stat */
     uid_t uid;             /* effective UID, from the "Uid:" line of /proc/PID/status */
-    char *cmdline;         /* /proc/PID/cmdline with its NULs turned into spaces;
-                              "" for kernel threads and zombies (malloc'd) */
+    char *cmdline;         /* /proc/PID/cmdline, whole, its final NUL dropped and the
+                              NULs between arguments turned into spaces ("sleep\0300\0"
+                              is "sleep 300"); "" for kernel threads and zombies (malloc'd) */
 };
 
 /* One thread. stat.pid is the thread ID (TID), pid the process it belongs to. */
@@ -109,15 +110,19 @@ int parse_stat(const char *text, struct proc_stat *out);
  * ROOT/PID/stat, ROOT/PID/status and ROOT/PID/cmdline. A process that
  * vanishes while it is read (ENOENT, ESRCH) is skipped, never an error; so is
  * a requested PID that is not a process (absent, or a thread that is not its
- * process's main thread), and one whose stat or status we may not read
- * (EACCES). A cmdline we may not read is an empty one. Returns 0, or -1 with
- * errno on a real failure (ROOT cannot be opened, out of memory).
+ * process's main thread), one whose stat or status we may not read
+ * (EACCES), and one whose stat does not parse (cut short as it vanished). A cmdline we may not read is an empty one; one we may read is
+ * taken whole, however long (no fixed-size buffer). Every file and directory
+ * opened is closed again, whatever happened. Returns 0, or -1 with errno on
+ * a real failure (ROOT cannot be opened, out of memory).
  */
 int scan_processes(const struct scan_request *req, struct proc_list *list);
 
 /*
  * Append to LIST every thread of every process that REQ selects, from
- * ROOT/PID/task/TID/stat. Vanished processes and threads are skipped.
+ * ROOT/PID/task/TID/stat. As for scan_processes, a requested PID that is not
+ * a process (a thread that is not its process's main thread) selects nothing.
+ * Vanished processes and threads are skipped.
  * Returns 0, or -1 with errno on a real failure.
  */
 int scan_threads(const struct scan_request *req, struct thread_list *list);
@@ -135,8 +140,10 @@ void user_name(uid_t uid, char *name, size_t len);
  * ended; if it still runs GRACE_MS later, send SIGKILL and wait again (at most
  * KILL_WAIT_MS). Logs each step with log_signal_sent, log_escalation and
  * log_process_ended, each at the moment it happens, and fills *REPORT.
+ * The pidfd it opens is closed before it returns.
  * Returns 0 once PID has ended, or -1 with errno: ESRCH (no such process),
- * EPERM (not allowed to signal it), ETIMEDOUT (still there after SIGKILL).
+ * EPERM (not allowed to signal it), ETIMEDOUT (still there after SIGKILL:
+ * stuck in the kernel, state D; no test can make such a process).
  */
 int terminate_process(pid_t pid, int signo, int grace_ms, struct kill_report *report);
 
@@ -146,8 +153,10 @@ enum { KILL_WAIT_MS = 5000 };
 /*
  * Get ready to watch PROC->pid end: open a pidfd for it (pidfd_open) into
  * PROC->pidfd, or set PROC->pidfd to -1 when the kernel has no pidfd_open
- * (ENOSYS), after checking that the process exists. Returns 0, or -1 with
- * errno (ESRCH: no such process).
+ * (ENOSYS), after checking that the process exists. Watching needs no
+ * permission: any process may be watched, also one we may not signal
+ * (pidfd_open does not check; for kill(pid, 0), EPERM means it exists).
+ * Returns 0, or -1 with errno ESRCH (no such process).
  */
 int watch_open(struct watched *proc);
 

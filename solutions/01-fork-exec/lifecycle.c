@@ -10,6 +10,7 @@
 #include <fcntl.h>    /* open, O_* */
 #include <signal.h>   /* sigaction, sigprocmask, kill */
 #include <sys/wait.h> /* waitpid and the W* macros */
+#include <time.h>     /* clock_gettime */
 
 #include "lifecycle.h"
 
@@ -104,11 +105,26 @@ static noreturn void exec_in_child(char *const argv[], const char *in_path, cons
     exit_child_errno(127, "cannot exec '%s'", argv[0]);
 }
 
+/* Is there a slot for one more child? If not, errno EAGAIN and the old mask back. */
+static bool room_for_one(const struct child_table *table, const sigset_t *saved)
+{
+    if (table_room(table) > 0)
+        return true;
+    restore_signal_mask(saved);
+    errno = EAGAIN;
+    return false;
+}
+
 pid_t start_command(struct child_table *table, char *const argv[], const char *in_path,
                     const char *out_path, bool background)
 {
     sigset_t saved;
     if (block_caught_signals(&saved) == -1)
+        return -1;
+    /* Checked before fork: a child that could not be recorded would run unseen.
+     * With SIGCHLD blocked no slot can be taken meanwhile, so table_add below
+     * finds the one table_room counted. */
+    if (!room_for_one(table, &saved))
         return -1;
     pid_t pid = fork();
     if (pid == -1) {
@@ -123,7 +139,7 @@ pid_t start_command(struct child_table *table, char *const argv[], const char *i
      * exec'd) and ESRCH (it is gone) mean the child did it already. */
     if (background)
         setpgid(pid, pid);
-    table_add(table, pid, CHILD_COMMAND, argv, background);
+    table_add(table, pid, CHILD_COMMAND, argv, background); /* a slot is free: see above */
     /* Only now may SIGCHLD be handled: the child is in the table. */
     restore_signal_mask(&saved);
     return pid;
@@ -133,6 +149,8 @@ pid_t start_worker(struct child_table *table, int lifetime_ms)
 {
     sigset_t saved;
     if (block_caught_signals(&saved) == -1)
+        return -1;
+    if (!room_for_one(table, &saved))
         return -1;
     pid_t pid = fork();
     if (pid == -1) {
@@ -151,6 +169,19 @@ pid_t start_worker(struct child_table *table, int lifetime_ms)
     table_add(table, pid, CHILD_WORKER, NULL, true);
     restore_signal_mask(&saved);
     return pid;
+}
+
+/*
+ * now_ms() for the SIGCHLD handler: clock_gettime is async-signal-safe, but
+ * now_ms() calls exit() (which is not) if the clock is missing. Here a
+ * missing clock, which Linux always has, gives 0.
+ */
+static int64_t handler_now_ms(void)
+{
+    struct timespec now;
+    if (clock_gettime(CLOCK_MONOTONIC, &now) == -1)
+        return 0;
+    return (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
 }
 
 int reap_children(struct child_table *table)
@@ -179,7 +210,7 @@ int reap_children(struct child_table *table)
                 child->state = CHILD_RUNNING;
             } else {
                 child->status = status;
-                child->ended_ms = now_ms();
+                child->ended_ms = handler_now_ms();
                 child->state = CHILD_ENDED; /* last: table_find no longer sees it */
             }
         }
@@ -231,12 +262,20 @@ int signal_child(struct child_table *table, pid_t pid, int signo)
     return result;
 }
 
-/* Send SIGNO to every live child of TABLE; returns how many got it. */
+/*
+ * Send SIGNO to every live child of TABLE, and SIGCONT after it to a stopped
+ * one; returns how many got SIGNO. SIGCHLD stays blocked while the table is
+ * read (children.h's rule): no slot changes between the look and the kill.
+ */
 static int signal_all(struct child_table *table, int signo)
 {
+    sigset_t saved;
+    block_sigchld(&saved);
     int sent = 0;
     for (size_t i = 0; i < table->capacity; i++) {
-        struct child *child = &table->slots[i];
+        const struct child *child = &table->slots[i];
+        if (child->state != CHILD_RUNNING && child->state != CHILD_STOPPED)
+            continue;
         bool stopped = child->state == CHILD_STOPPED;
         if (signal_child(table, child->pid, signo) == 0) {
             sent++;
@@ -245,6 +284,7 @@ static int signal_all(struct child_table *table, int signo)
                 signal_child(table, child->pid, SIGCONT);
         }
     }
+    restore_mask(&saved);
     return sent;
 }
 

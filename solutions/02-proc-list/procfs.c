@@ -14,6 +14,7 @@
 
 #include <dirent.h>      /* opendir, readdir */
 #include <fcntl.h>       /* open */
+#include <limits.h>      /* INT_MAX, LONG_MAX */
 #include <poll.h>        /* poll: a pidfd is readable once its process has ended */
 #include <pwd.h>         /* getpwuid_r */
 #include <signal.h>      /* kill, SIGKILL */
@@ -60,6 +61,39 @@ static ssize_t read_small_file(const char *path, char *buf, size_t size)
     return (ssize_t)len;
 }
 
+/* Fail with EINVAL: TEXT is not a stat line. */
+static int not_a_stat_line(void)
+{
+    errno = EINVAL;
+    return -1;
+}
+
+/*
+ * Copy the next field of *CURSOR (a single space, then the field up to the
+ * next space or the end of the line) into FIELD (SIZE bytes) and move *CURSOR
+ * past it. False if there is no such field or it does not fit.
+ */
+static bool next_field(const char **cursor, char *field, size_t size)
+{
+    const char *p = *cursor;
+    if (*p != ' ')
+        return false;
+    p++;
+    size_t len = strcspn(p, " \n");
+    if (len == 0 || len >= size)
+        return false;
+    memcpy(field, p, len);
+    field[len] = '\0';
+    *cursor = p + len;
+    return true;
+}
+
+/* Is TEXT a whole decimal number in [MIN, MAX] (parse_long: no junk, no overflow)? Into *OUT. */
+static bool number_in(const char *text, long min, long max, long *out)
+{
+    return parse_long(text, min, max, "stat field", out, NULL, 0) == 0;
+}
+
 /* Parse TEXT, the contents of /proc/PID/stat, into *OUT; 0, or -1 with EINVAL. */
 int parse_stat(const char *text, struct proc_stat *out)
 {
@@ -67,46 +101,49 @@ int parse_stat(const char *text, struct proc_stat *out)
      * ends at the LAST ')' of the line; no later field can contain one. */
     const char *open_paren = strchr(text, '(');
     const char *close_paren = strrchr(text, ')');
-    if (open_paren == NULL || close_paren == NULL || close_paren < open_paren) {
-        errno = EINVAL;
-        return -1;
-    }
+    if (open_paren == NULL || close_paren == NULL || close_paren < open_paren)
+        return not_a_stat_line();
 
-    char *end;
-    errno = 0;
-    long pid = strtol(text, &end, 10);
-    if (errno != 0 || end == text || *end != ' ' || end + 1 != open_paren || pid <= 0) {
-        errno = EINVAL;
-        return -1;
-    }
+    /* Text from outside is checked whole, number by number (parse_long: no
+     * junk, no overflow), never taken on trust. */
+    char pid_text[24];
+    long pid;
+    size_t pid_len = (size_t)(open_paren - text); /* "1234 " */
+    if (pid_len < 2 || pid_len > sizeof pid_text || text[pid_len - 1] != ' ')
+        return not_a_stat_line();
+    memcpy(pid_text, text, pid_len - 1);
+    pid_text[pid_len - 1] = '\0';
+    if (!number_in(pid_text, 1, INT_MAX, &pid))
+        return not_a_stat_line();
+    out->pid = (pid_t)pid;
 
     size_t name_len = (size_t)(close_paren - open_paren - 1);
     if (name_len >= sizeof out->comm)
         name_len = sizeof out->comm - 1;
     memcpy(out->comm, open_paren + 1, name_len);
     out->comm[name_len] = '\0';
-    out->pid = (pid_t)pid;
 
-    /* Fields 3 to 24 after the name, numbered as in proc(5); %*d and %*u
-     * read a field and throw it away. */
-    int ppid;
-    char state;
-    int matched =
-        sscanf(close_paren + 1,
-               " %c %d"                   /* 3 state, 4 ppid */
-               " %*d %*d %*d %*d"         /* 5 pgrp, 6 session, 7 tty_nr, 8 tpgid */
-               " %lu"                     /* 9 flags */
-               " %*u %*u %*u %*u %*u %*u" /* 10-13 page faults, 14 utime, 15 stime */
-               " %*d %*d %*d %*d"         /* 16 cutime, 17 cstime, 18 priority, 19 nice */
-               " %ld %*d"                 /* 20 num_threads, 21 itrealvalue */
-               " %llu %*u %ld",           /* 22 starttime, 23 vsize, 24 rss */
-               &state, &ppid, &out->flags, &out->num_threads, &out->start_time, &out->rss_pages);
-    if (matched != 6) {
-        errno = EINVAL;
-        return -1;
+    /* Fields 3 to 24 after the name, numbered as in proc(5), split at single spaces. */
+    char fields[25][24];
+    const char *cursor = close_paren + 1;
+    for (int number = 3; number <= 24; number++) {
+        if (!next_field(&cursor, fields[number], sizeof fields[number]))
+            return not_a_stat_line();
     }
-    out->state = state;
+    long ppid, flags, threads, start_time, rss;
+    if (fields[3][1] != '\0' ||                        /* 3 state: one letter */
+        !number_in(fields[4], 0, INT_MAX, &ppid) ||    /* 4 ppid: 0 for PID 1 */
+        !number_in(fields[9], 0, LONG_MAX, &flags) ||  /* 9 flags */
+        !number_in(fields[20], 0, LONG_MAX, &threads) || /* 20 num_threads */
+        !number_in(fields[22], 0, LONG_MAX, &start_time) || /* 22 starttime */
+        !number_in(fields[24], 0, LONG_MAX, &rss))     /* 24 rss */
+        return not_a_stat_line();
+    out->state = fields[3][0];
     out->ppid = (pid_t)ppid;
+    out->flags = (unsigned long)flags;
+    out->num_threads = threads;
+    out->start_time = (unsigned long long)start_time;
+    out->rss_pages = rss;
     return 0;
 }
 
@@ -177,8 +214,9 @@ static char *read_cmdline(const char *root, const char *pid)
         return NULL;
     }
 
-    /* "ls\0-l\0/tmp\0" -> "ls -l /tmp" */
-    while (len > 0 && text[len - 1] == '\0')
+    /* "ls\0-l\0/tmp\0" -> "ls -l /tmp": the final NUL ends the last argument;
+     * one before it ends an empty argument, which shows as a space. */
+    if (len > 0 && text[len - 1] == '\0')
         len--;
     for (size_t i = 0; i < len; i++) {
         if (text[i] == '\0')
@@ -459,15 +497,37 @@ static int end_with_escalation(pid_t pid, int pidfd, int signo, int grace_ms,
     return 0;
 }
 
+/* When process PID started (field 22 of its stat, clock ticks after boot); 0 if unknown. */
+static unsigned long long start_time_of(pid_t pid)
+{
+    char path[64];
+    char text[STAT_BYTES];
+    struct proc_stat stat;
+
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    if (read_small_file(path, text, sizeof text) == -1 || parse_stat(text, &stat) == -1)
+        return 0;
+    return stat.start_time;
+}
+
 /* End PID: SIGNO, wait GRACE_MS, then SIGKILL; log each step. 0, or -1 with errno. */
 int terminate_process(pid_t pid, int signo, int grace_ms, struct kill_report *report)
 {
     /* Open the pidfd first: from then on it names this process, even if it
      * ends and its PID is given to a new one. glibc has a pidfd_open()
      * wrapper only since 2.36; syscall(2) works with every version. */
+    unsigned long long started = start_time_of(pid);
     int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
     if (pidfd == -1 && errno != ENOSYS)
         return -1; /* ESRCH: no such process */
+    /* The process meant is the one that had PID when we were called. If it
+     * ended and its PID went to a new process before pidfd_open, the pidfd
+     * names the newcomer: its start time gives it away. */
+    if (pidfd != -1 && started != 0 && start_time_of(pid) != started) {
+        close(pidfd);
+        errno = ESRCH;
+        return -1;
+    }
 
     int result = end_with_escalation(pid, pidfd, signo, grace_ms, report);
     int err = errno;

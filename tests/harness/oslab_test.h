@@ -15,8 +15,9 @@
  *
  * The working directory of a test is a fresh, private, writable folder, and
  * stdin is /dev/null. Tests wait for readiness (a line of output, a file, a
- * process state), never for a fixed time, and choose their inputs at random
- * (ot_random*) so that no submission can hard-code the expected answers.
+ * process state), never for a fixed time, and vary their inputs (ot_random*)
+ * so that no submission can hard-code the expected answers; the variation is
+ * seeded, so a submission gets the same verdict on every run.
  */
 #ifndef OSLAB_TEST_H
 #define OSLAB_TEST_H
@@ -152,10 +153,12 @@ void ot_names_free(struct ot_names *names);
 
 /* ---- Random inputs and normalised output ------------------------------------ */
 
-/* A random integer in [LO, HI], different on every run. */
+/* A random integer in [LO, HI], from a sequence seeded by the test's name (and
+ * OSLAB_SEED if set): the same numbers, in the same order, on every run. */
 long ot_random(long lo, long hi);
 
-/* "PREFIX-" followed by 8 random hex digits, in a static-free malloc'd string. */
+/* "PREFIX-" followed by 8 hex digits, from ot_random's sequence mixed with the
+ * PID (unique among tests running side by side), in a malloc'd string. */
 char *ot_random_name(const char *prefix);
 
 /* A malloc'd copy of TEXT with times "HH:MM:SS.mmm" replaced by "TT:TT:TT.TTT"

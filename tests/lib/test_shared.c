@@ -1000,6 +1000,70 @@ static CU_TestInfo io_tests[] = {
     CU_TEST_INFO_NULL,
 };
 
+/* ---- The result line of a counting run ---------------------------------- */
+
+static void test_count_line_format(void)
+{
+    char line[256];
+    format_count_line(line, sizeof line, "mutex", 4, "threads", 1000000, 4000000, 104000000);
+    CU_ASSERT_STRING_EQUAL(line, "mode mutex: 4 threads x 1000000 = expected 4000000, got "
+                                 "4000000, lost 0 (0.0%), 0.104 s, 26.0 ns per increment");
+    format_count_line(line, sizeof line, "racy", 2, "threads", 10000000, 13000000, 61000000);
+    CU_ASSERT_STRING_EQUAL(line, "mode racy: 2 threads x 10000000 = expected 20000000, got "
+                                 "13000000, lost 7000000 (35.0%), 0.061 s, 3.0 ns per increment");
+    /* Below 1 ns two decimals; no increments at all: nothing lost, 0 ns. */
+    format_count_line(line, sizeof line, "local", 1, "thread", 100000000, 100000000, 16000000);
+    CU_ASSERT_STRING_EQUAL(line, "mode local: 1 thread x 100000000 = expected 100000000, got "
+                                 "100000000, lost 0 (0.0%), 0.016 s, 0.16 ns per increment");
+    format_count_line(line, sizeof line, "atomic", 3, "processes", 0, 0, 5000);
+    CU_ASSERT_STRING_EQUAL(line, "mode atomic: 3 processes x 0 = expected 0, got 0, lost 0 "
+                                 "(0.0%), 0.000 s, 0.00 ns per increment");
+    /* More than expected: a negative loss. */
+    format_count_line(line, sizeof line, "spin", 2, "threads", 5, 12, 1000);
+    CU_ASSERT_STRING_EQUAL(line, "mode spin: 2 threads x 5 = expected 10, got 12, lost -2 "
+                                 "(-20.0%), 0.000 s, 100.0 ns per increment");
+}
+
+static void test_count_line_parse(void)
+{
+    char line[256];
+    struct count_line parsed;
+    format_count_line(line, sizeof line, "mutex", 256, "threads", 10000000000, 2559999999999,
+                      123456789012);
+    CU_ASSERT_EQUAL(parse_count_line(line, &parsed), 0);
+    CU_ASSERT_STRING_EQUAL(parsed.mode, "mutex");
+    CU_ASSERT_EQUAL(parsed.workers, 256);
+    CU_ASSERT_STRING_EQUAL(parsed.workers_noun, "threads");
+    CU_ASSERT_EQUAL(parsed.per_worker, 10000000000);
+    CU_ASSERT_EQUAL(parsed.expected, 2560000000000);
+    CU_ASSERT_EQUAL(parsed.got, 2559999999999);
+    CU_ASSERT_EQUAL(parsed.lost, 1);
+    CU_ASSERT_DOUBLE_EQUAL(parsed.seconds, 123.457, 0.0005);
+    CU_ASSERT_DOUBLE_EQUAL(parsed.ns_per_increment, 0.05, 0.005);
+
+    strcat(line, "\n"); /* a trailing newline is allowed */
+    CU_ASSERT_EQUAL(parse_count_line(line, &parsed), 0);
+    const char *bad[] = {
+        "",
+        "mode mutex: 4 threads x 1000000",
+        "mode mutex: 4 threads x 1000000 = expected 4000000, got 4000000, lost 0 (0.0%), "
+        "0.104 s, 26.0 ns per increment, and more",
+        "mode mutex: four threads x 1000000 = expected 4000000, got 4000000, lost 0 (0.0%), "
+        "0.104 s, 26.0 ns per increment",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        parsed.workers = 77;
+        CU_ASSERT_EQUAL(parse_count_line(bad[i], &parsed), -1);
+        CU_ASSERT_EQUAL(parsed.workers, 77); /* *out untouched */
+    }
+}
+
+static CU_TestInfo count_line_tests[] = {
+    {"format_count_line: the exact line, decimals, negative loss", test_count_line_format},
+    {"parse_count_line: round trip, junk refused", test_count_line_parse},
+    CU_TEST_INFO_NULL,
+};
+
 /* ---- Main ----------------------------------------------------------------- */
 
 static CU_SuiteInfo suites[] = {
@@ -1013,6 +1077,7 @@ static CU_SuiteInfo suites[] = {
      .pTests = eventlog_tests},
     {.pName = "time", .pTests = time_tests},
     {.pName = "io", .pTests = io_tests},
+    {.pName = "countline", .pTests = count_line_tests},
     CU_SUITE_INFO_NULL,
 };
 

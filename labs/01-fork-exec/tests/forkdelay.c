@@ -5,8 +5,8 @@
  * depend on which side runs first then happen on every run, not once in a
  * hundred. Test support, not student code.
  *
- * PROCMAN_FORKDELAY=parent (the default): the parent waits 20-50 ms (chosen
- *   at random), or less if the child has ended by then. A child that ends
+ * PROCMAN_FORKDELAY=parent (the default): the parent waits 20-50 ms (from a
+ *   seeded sequence), or less if the child has ended by then. A child that ends
  *   at once (true, a failed exec, a worker with no lifetime) is then over,
  *   and its SIGCHLD delivered, before the parent can record it: unless
  *   SIGCHLD is blocked around fork(), the handler reaps a PID that is not in
@@ -15,22 +15,32 @@
  *   a signal sent to it right after `spawn` arrives before it has set its
  *   signal actions back to the defaults.
  * PROCMAN_FORKDELAY=random: each fork picks one of the two at random.
+ * The "random" choices come from a sequence seeded with OSLAB_SEED (if set)
+ * or a fixed number: the same run of forks gets the same delays every time.
  */
 #include "oslab.h"
 
-#include <sys/random.h> /* getrandom */
-#include <sys/wait.h>   /* waitid */
+#include <sys/wait.h> /* waitid */
 
 pid_t __real_fork(void);
 pid_t __wrap_fork(void);
 
-/* A random number in [LO, HI]. */
+/* The next number in [LO, HI] of a sequence seeded once per procman. */
 static long random_between(long lo, long hi)
 {
-    unsigned int r = 0;
-    if (getrandom(&r, sizeof r, 0) != (ssize_t)sizeof r)
-        r = (unsigned int)now_ns() ^ (unsigned int)getpid(); /* good enough for a delay */
-    return lo + (long)(r % (unsigned long)(hi - lo + 1));
+    static uint64_t state;
+    static bool seeded;
+    if (!seeded) {
+        const char *seed = getenv("OSLAB_SEED");
+        state = seed != NULL && *seed != '\0' ? strtoull(seed, NULL, 0) : 0x666f726bULL;
+        seeded = true;
+    }
+    /* splitmix64 */
+    uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    z ^= z >> 31;
+    return lo + (long)(z % (uint64_t)(hi - lo + 1));
 }
 
 /* Has child PID ended? Looks without reaping it (WNOWAIT); a child that

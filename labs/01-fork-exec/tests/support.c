@@ -55,15 +55,44 @@ void pm_send(struct pm *pm, const char *fmt, ...)
     ot_send(pm->session, "%s\n", line);
 }
 
+/*
+ * A black-box test fails in the task it tests, but the fault is often in a
+ * function of another task: what procman printed says which, when it can.
+ * "" when it says nothing more.
+ */
+static const char *blame(struct pm *pm)
+{
+    static char text[512];
+    const char *err = ot_text(pm->session, OT_STDERR);
+    const char *stub = strstr(err, ": not implemented (TODO in lifecycle.c)");
+    if (stub != NULL) {
+        const char *name = stub;
+        while (name > err && name[-1] != ' ' && name[-1] != '\n')
+            name--;
+        snprintf(text, sizeof text,
+                 "\nThe function at fault: %.*s, still a stub (procman said so on stderr).",
+                 (int)(stub - name), name);
+        return text;
+    }
+    if (strstr(err, "(unknown child)") != NULL)
+        return "\nThe function at fault: start_command or start_worker: the SIGCHLD handler "
+               "reaped a child that was not in the table yet (\"(unknown child)\" in the log): "
+               "block SIGCHLD before fork() and restore the mask after table_add() (Task 7).";
+    if (strstr(err, ": wait status 0x") != NULL ||
+        strstr(ot_text(pm->session, OT_STDOUT), ": wait status 0x") != NULL)
+        return "\nThe function at fault: describe_status (Task 1): it did not decode a status.";
+    return "";
+}
+
 const char *pm_expect(struct pm *pm, enum ot_stream which, const char *needle, int timeout_ms,
                       const char *why)
 {
     const char *line = ot_expect(pm->session, which, needle, timeout_ms);
     if (line != NULL)
         return line;
-    OT_FAIL("expected a line with \"%s\" on procman's %s within %d ms: %s\n"
+    OT_FAIL("expected a line with \"%s\" on procman's %s within %d ms: %s%s\n"
             "--- procman's stdout (end):\n%s\n--- procman's stderr (end):\n%s",
-            needle, which == OT_STDOUT ? "stdout" : "stderr", timeout_ms, why,
+            needle, which == OT_STDOUT ? "stdout" : "stderr", timeout_ms, why, blame(pm),
             tail(ot_text(pm->session, OT_STDOUT)), tail(ot_text(pm->session, OT_STDERR)));
 }
 
@@ -96,9 +125,9 @@ const char *pm_find(struct pm *pm, enum ot_stream which, const char *needle, int
             break;
         ot_pump(pm->session, 5);
     }
-    OT_FAIL("expected a line with \"%s\" on procman's %s within %d ms: %s\n"
+    OT_FAIL("expected a line with \"%s\" on procman's %s within %d ms: %s%s\n"
             "--- procman's stdout (end):\n%s\n--- procman's stderr (end):\n%s",
-            needle, which == OT_STDOUT ? "stdout" : "stderr", timeout_ms, why,
+            needle, which == OT_STDOUT ? "stdout" : "stderr", timeout_ms, why, blame(pm),
             tail(ot_text(pm->session, OT_STDOUT)), tail(ot_text(pm->session, OT_STDERR)));
 }
 

@@ -6,8 +6,10 @@
 
 #include <fcntl.h>        /* open */
 #include <limits.h>       /* PATH_MAX */
+#include <poll.h>         /* poll: is the wake-up pipe readable */
 #include <signal.h>       /* kill, sigprocmask */
-#include <sys/resource.h> /* setrlimit: no core files */
+#include <sys/resource.h> /* setrlimit: no core files, no new processes */
+#include <sys/stat.h>     /* stat, umask: the mode of a created file */
 #include <sys/wait.h>     /* waitpid, W* */
 
 #include "support.h"
@@ -73,6 +75,7 @@ static void check_description(int status, const char *expected, const char *what
     char buf[128];
     memset(buf, 'X', sizeof buf);
     const char *got = describe_status(status, buf, sizeof buf);
+    /* clause DS-6 */
     OT_ASSERT(got == buf, "describe_status must return its BUF argument (%s)", what);
     OT_ASSERT(strcmp(buf, expected) == 0,
               "describe_status(0x%x) for %s gave \"%s\", expected \"%s\"", (unsigned)status, what,
@@ -89,6 +92,66 @@ static void check_mask_restored(const char *function)
               "%s returned with SIGCHLD, SIGINT or SIGTERM still blocked: restore the old mask "
               "(sigprocmask SIG_SETMASK) after table_add",
               function);
+}
+
+/* The bit of SIGNO in a /proc/PID/status signal mask. */
+static unsigned long long signal_bit(int signo)
+{
+    return 1ULL << (signo - 1);
+}
+
+/* START(TABLE) with fork() made to fail: RLIMIT_NPROC 0 (a limit root ignores,
+ * so only checked when the test is not root). It must return -1 with fork's
+ * EAGAIN, leave the caller's mask and the table as they were. */
+static void check_fork_failure(struct child_table *table, pid_t (*start)(struct child_table *),
+                               const char *function)
+{
+    if (geteuid() == 0)
+        return;
+    struct rlimit old, none;
+    OT_ASSERT(getrlimit(RLIMIT_NPROC, &old) == 0, "test: getrlimit: %s", strerror(errno));
+    none = old;
+    none.rlim_cur = 0;
+    size_t room = table_room(table);
+    OT_ASSERT(setrlimit(RLIMIT_NPROC, &none) == 0, "test: setrlimit: %s", strerror(errno));
+    errno = 0;
+    pid_t pid = start(table);
+    int err = errno;
+    setrlimit(RLIMIT_NPROC, &old);
+    OT_ASSERT(pid == -1 && err == EAGAIN, /* clause SC-15 clause SW-6 */
+              "%s returned %d (errno %s) when fork() failed with EAGAIN: it must return -1 with "
+              "fork's errno",
+              function, (int)pid, strerror(err));
+    check_mask_restored(function);
+    OT_ASSERT(table_room(table) == room,
+              "%s recorded a child in the table although fork() failed", function);
+}
+
+/* start_command and start_worker as check_fork_failure calls them. */
+static pid_t start_true(struct child_table *table)
+{
+    char *argv[] = {"true", NULL};
+    return start_command(table, argv, NULL, NULL, false);
+}
+static pid_t start_short_worker(struct child_table *table)
+{
+    return start_worker(table, 0);
+}
+
+/* ot_wait_until predicate: has the PID at ARG nothing blocked, and procman's three
+ * signals neither caught nor ignored? */
+static bool signals_reset(void *arg)
+{
+    pid_t pid = *(pid_t *)arg;
+    unsigned long long three = signal_bit(SIGCHLD) | signal_bit(SIGINT) | signal_bit(SIGTERM);
+    return proc_status_mask(pid, "SigBlk") == 0 &&
+           ((proc_status_mask(pid, "SigCgt") | proc_status_mask(pid, "SigIgn")) & three) == 0;
+}
+
+/* A handler that does nothing: the test's stand-in for procman's own handlers. */
+static void ignore_signal(int signo)
+{
+    (void)signo;
 }
 
 /* Wait for PID to be a zombie (it has ended), or fail. */
@@ -130,6 +193,7 @@ void test_describe_exited(void)
         char expected[64], what[64];
         snprintf(expected, sizeof expected, "exited %d", codes[i]);
         snprintf(what, sizeof what, "a child that called _exit(%d)", codes[i]);
+        /* clause DS-1 */
         check_description(status, expected, what);
     }
 }
@@ -147,19 +211,23 @@ void test_describe_signalled(void)
         snprintf(expected, sizeof expected, "killed by %s%s", signal_name(signo),
                  WCOREDUMP(status) ? " (core dumped)" : "");
         snprintf(what, sizeof what, "a child killed by %s", signal_name(signo));
+        /* clause DS-2 */
         check_description(status, expected, what);
     }
     /* A core dump sets bit 0x80 of the status (Linux): made up, as the
      * sandbox allows no core files. */
     int status = SIGABRT | 0x80;
+    /* clause DS-3 */
     check_description(status, "killed by SIGABRT (core dumped)",
                       "a child killed by SIGABRT that dumped core");
 
     pid_t pid = fork_child(wait_forever, 0);
     kill(pid, SIGSTOP);
+    /* clause DS-4 */
     check_description(status_of(pid, WUNTRACED), "stopped by SIGSTOP",
                       "a child stopped by SIGSTOP");
     kill(pid, SIGCONT);
+    /* clause DS-5 */
     check_description(status_of(pid, WCONTINUED), "continued", "a child continued by SIGCONT");
     kill(pid, SIGKILL);
     check_description(status_of(pid, 0), "killed by SIGKILL", "a child killed by SIGKILL");
@@ -178,9 +246,9 @@ void test_start_command_runs(void)
     char *argv[] = {"sh", "-c", script, NULL};
     pid_t pid = start_command(&table, argv, NULL, NULL, false);
     OT_ASSERT(pid > 0, "start_command(sh -c ...) returned %d (%s)", (int)pid, strerror(errno));
-    check_mask_restored("start_command");
+    check_mask_restored("start_command"); /* clause SC-6 */
     struct child *child = table_find(&table, pid);
-    OT_ASSERT(child != NULL && child->kind == CHILD_COMMAND,
+    OT_ASSERT(child != NULL && child->kind == CHILD_COMMAND, /* clause SC-2 */
               "start_command returned PID %d but did not record it in the table as a "
               "CHILD_COMMAND (table_add) before returning",
               (int)pid);
@@ -192,7 +260,7 @@ void test_start_command_runs(void)
 
     await_end(pid, "the child running sh -c");
     char *ran_as = ot_read_file(pid_file);
-    OT_ASSERT(ran_as != NULL && strtol(ran_as, NULL, 10) == (long)pid,
+    OT_ASSERT(ran_as != NULL && strtol(ran_as, NULL, 10) == (long)pid, /* clause SC-1 */
               "sh did not run as PID %d, the PID start_command returned (it wrote \"%s\"): "
               "execvp(argv[0], argv) in the child",
               (int)pid, ran_as ? ran_as : "(nothing)");
@@ -218,11 +286,51 @@ void test_start_command_runs(void)
     await_end(pid, "cat < IN > OUT");
     check_reaped(&table, child, pid, "exited 0", "cat < IN > OUT");
     char *copied = ot_read_file(out);
-    OT_ASSERT(copied != NULL && strcmp(copied, content) == 0,
+    OT_ASSERT(copied != NULL && strcmp(copied, content) == 0, /* clause SC-9 clause SC-10 */
               "cat < IN > OUT left \"%.80s\" in OUT, expected \"%s\": open IN O_RDONLY and OUT "
               "O_WRONLY|O_CREAT|O_TRUNC in the child, dup2 them onto 0 and 1",
               copied ? copied : "(no file)", content);
     free(copied);
+
+    /* A new OUT file: mode 0644 (with no umask to take bits away). */
+    char *fresh = ot_random_name("new");
+    mode_t old_umask = umask(0);
+    pid = start_command(&table, cat, in, fresh, false);
+    umask(old_umask);
+    OT_ASSERT(pid > 0, "start_command(cat < IN > NEW) returned %d (%s)", (int)pid, strerror(errno));
+    child = table_find(&table, pid);
+    await_end(pid, "cat < IN > NEW");
+    check_reaped(&table, child, pid, "exited 0", "cat < IN > NEW");
+    struct stat st;
+    OT_ASSERT(stat(fresh, &st) == 0 && (st.st_mode & 07777) == 0644, /* clause SC-11 */
+              "start_command created OUT_PATH with mode %04o, expected 0644 (the third argument "
+              "of open with O_CREAT)",
+              (unsigned)(st.st_mode & 07777));
+    free(fresh);
+
+    /* fork() that fails; a table with no room. */
+    check_fork_failure(&table, start_true, "start_command");
+    struct child_table full;
+    make_table(&full, 1);
+    char *sleeper[] = {"sleep", "30", NULL};
+    pid_t first = start_command(&full, sleeper, NULL, NULL, false);
+    OT_ASSERT(first > 0, "start_command(sleep 30) returned %d (%s)", (int)first, strerror(errno));
+    pid_t kids_before[8], kids_after[8];
+    size_t n_before = ot_children(getpid(), kids_before, 8);
+    errno = 0;
+    pid = start_command(&full, sleeper, NULL, NULL, false);
+    int err = errno;
+    size_t n_after = ot_children(getpid(), kids_after, 8);
+    OT_ASSERT(pid == -1 && err == EAGAIN && n_after == n_before, /* clause SC-16 */
+              "start_command with no room in the table (capacity 1, one child running) returned "
+              "%d (errno %s) and the test process went from %zu to %zu children: expected -1 "
+              "with EAGAIN and no child started (check table_room before fork)",
+              (int)pid, strerror(err), n_before, n_after);
+    check_mask_restored("start_command");
+    kill(first, SIGKILL);
+    await_end(first, "sleep 30");
+    reap_children(&full);
+    table_destroy(&full);
     free(ran_as);
     free(pid_file);
     free(in);
@@ -279,11 +387,11 @@ void test_start_command_background(void)
     struct child *fg_child = table_find(&table, fg);
     OT_ASSERT(fg_child != NULL, "start_command did not record the foreground child");
 
-    OT_ASSERT(ot_wait_until(leads_own_group, &bg, 1000),
+    OT_ASSERT(ot_wait_until(leads_own_group, &bg, 1000), /* clause SC-7 */
               "the background child %d is in process group %ld, not in a group of its own: "
               "setpgid(0, 0) in the child (and setpgid(pid, pid) in the parent)",
               (int)bg, proc_stat_field(bg, 5));
-    OT_ASSERT(ot_wait_until(reads_dev_null, &bg, 1000),
+    OT_ASSERT(ot_wait_until(reads_dev_null, &bg, 1000), /* clause SC-8 */
               "the background child's stdin is not /dev/null: a background child must not "
               "read procman's commands");
     OT_ASSERT(ot_wait_until(runs_sleep, &fg, 1000) && ot_wait_until(runs_sleep, &bg, 1000),
@@ -293,12 +401,19 @@ void test_start_command_background(void)
               "background children get a group of their own",
               proc_stat_field(fg, 5), (int)getpgrp());
     pid_t both[] = {bg, fg};
+    unsigned long long caught = signal_bit(SIGCHLD) | signal_bit(SIGINT) | signal_bit(SIGTERM);
     for (int i = 0; i < 2; i++) {
         unsigned long long blocked = proc_status_mask(both[i], "SigBlk");
-        OT_ASSERT(blocked == 0,
+        OT_ASSERT(blocked == 0, /* clause SC-5 */
                   "sleep (PID %d) started with signals blocked (SigBlk %llx): restore the "
                   "old signal mask in the child before exec",
                   (int)both[i], blocked);
+        /* An ignored signal stays ignored across exec: SIG_DFL, not SIG_IGN. */
+        unsigned long long ignored = proc_status_mask(both[i], "SigIgn") & caught;
+        OT_ASSERT(ignored == 0, /* clause SC-4 */
+                  "sleep (PID %d) started with SIGCHLD, SIGINT or SIGTERM ignored (SigIgn bits "
+                  "%llx): set them back to SIG_DFL in the child",
+                  (int)both[i], ignored);
     }
 
     kill(bg, SIGKILL);
@@ -345,12 +460,12 @@ void test_exec_failure_exits_127(void)
     OT_ASSERT(changes >= 1 && child->state == CHILD_ENDED,
               "reap_children did not reap the child whose exec failed");
     int status = child->status;
-    OT_ASSERT(!(WIFEXITED(status) && WEXITSTATUS(status) == 99),
+    OT_ASSERT(!(WIFEXITED(status) && WEXITSTATUS(status) == 99), /* clause SC-14 */
               "start_command returned in the child after execvp failed: the child went on as a "
               "second copy of the caller. End it with exit_child_errno(127, ...) or _exit(127)");
     char how[128];
     describe_status(status, how, sizeof how);
-    OT_ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 127,
+    OT_ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 127, /* clause SC-13 */
               "the child whose exec failed %s, expected \"exited 127\"", how);
     char *said = ot_read_file(err_file);
     char expected[256];
@@ -375,20 +490,68 @@ void test_start_worker(void)
     OT_ASSERT(pid > 0, "start_worker returned %d (%s)", (int)pid, strerror(errno));
     check_mask_restored("start_worker");
     struct child *child = table_find(&table, pid);
-    OT_ASSERT(child != NULL && child->kind == CHILD_WORKER,
-              "start_worker did not record the worker (CHILD_WORKER) before returning");
-    OT_ASSERT(ot_wait_until(leads_own_group, &pid, 1000) || ot_proc_state(pid) == 'Z',
+    OT_ASSERT(child != NULL && child->kind == CHILD_WORKER && child->background, /* clause SW-5 */
+              "start_worker did not record the worker (CHILD_WORKER, background) before "
+              "returning");
+    OT_ASSERT(ot_wait_until(leads_own_group, &pid, 1000) || ot_proc_state(pid) == 'Z', /* clause SW-3 */
               "the worker %d is not in a process group of its own (setpgid)", (int)pid);
     await_end(pid, "the worker");
     int64_t lived = now_ms() - started;
-    OT_ASSERT(lived >= lifetime - 2,
+    OT_ASSERT(lived >= lifetime - 2, /* clause SW-1 */
               "the worker ended after %lld ms, before its lifetime of %d ms: it must run "
               "worker_main(lifetime_ms)",
               (long long)lived, lifetime);
     char expected[64];
     snprintf(expected, sizeof expected, "exited %d", (int)(pid % 100));
-    check_reaped(&table, child, pid, expected,
+    check_reaped(&table, child, pid, expected, /* clause SW-2 */
                  "a worker (it must end with _exit(worker_main(...)): its PID % 100)");
+
+    /* With handlers of our own for what procman catches, as procman has: the worker
+     * must not keep them (it does not exec, so nothing else resets them). */
+    int caught[] = {SIGCHLD, SIGINT, SIGTERM};
+    struct sigaction ours = {.sa_handler = ignore_signal}, old[3];
+    sigemptyset(&ours.sa_mask);
+    for (int i = 0; i < 3; i++)
+        sigaction(caught[i], &ours, &old[i]);
+    pid = start_worker(&table, 20000);
+    for (int i = 0; i < 3; i++)
+        sigaction(caught[i], &old[i], NULL);
+    OT_ASSERT(pid > 0, "start_worker returned %d (%s)", (int)pid, strerror(errno));
+    child = table_find(&table, pid);
+    /* The parent's setpgid can make the group before the child has run: wait
+     * for the child to set its signals, then look. */
+    ot_wait_until(signals_reset, &pid, 1000);
+    unsigned long long handled = proc_status_mask(pid, "SigCgt") | proc_status_mask(pid, "SigIgn");
+    unsigned long long blocked = proc_status_mask(pid, "SigBlk");
+    unsigned long long ours_bits = signal_bit(SIGCHLD) | signal_bit(SIGINT) | signal_bit(SIGTERM);
+    OT_ASSERT((handled & ours_bits) == 0 && blocked == 0, /* clause SW-4 */
+              "the worker %d kept procman's handling of SIGCHLD, SIGINT or SIGTERM (SigCgt|SigIgn "
+              "bits %llx) or a blocked signal (SigBlk %llx): in the child, SIG_DFL for the three, "
+              "then the old mask",
+              (int)pid, handled & ours_bits, blocked);
+    kill(pid, SIGKILL);
+    await_end(pid, "the worker");
+    check_reaped(&table, child, pid, "killed by SIGKILL", "the worker killed by SIGKILL");
+
+    check_fork_failure(&table, start_short_worker, "start_worker");
+    struct child_table full;
+    make_table(&full, 1);
+    pid_t first = start_worker(&full, 20000);
+    OT_ASSERT(first > 0, "start_worker returned %d (%s)", (int)first, strerror(errno));
+    errno = 0;
+    pid = start_worker(&full, 20000);
+    int err = errno;
+    OT_ASSERT(pid == -1 && err == EAGAIN, /* clause SW-6 */
+              "start_worker with no room in the table (capacity 1, one worker running) returned "
+              "%d (errno %s): expected -1 with EAGAIN and no worker started",
+              (int)pid, strerror(err));
+    check_mask_restored("start_worker");
+    if (pid > 0)
+        kill(pid, SIGKILL);
+    kill(first, SIGKILL);
+    await_end(first, "the worker");
+    reap_children(&full);
+    table_destroy(&full);
     table_destroy(&table);
 }
 
@@ -418,11 +581,11 @@ void test_reap_does_not_block(void)
     int64_t t0 = now_ms();
     int changes = reap_children(&table);
     int64_t took = now_ms() - t0;
-    OT_ASSERT(took < 300,
+    OT_ASSERT(took < 300, /* clause RC-1 */
               "reap_children took %lld ms while another child was still running: it runs in "
               "the SIGCHLD handler and must never wait; use waitpid(-1, &status, WNOHANG | ...)",
               (long long)took);
-    OT_ASSERT(changes == 2,
+    OT_ASSERT(changes == 2, /* clause RC-5 */
               "reap_children returned %d, expected 2: two children had ended. Signals of one "
               "kind do not queue: one SIGCHLD may stand for several ends, so loop on waitpid "
               "until it returns 0",
@@ -436,15 +599,15 @@ void test_reap_does_not_block(void)
               "after reap_children the ended child's slot has state %d, status \"%s\"; "
               "expected CHILD_ENDED, \"%s\"",
               (int)quick_child->state, how, expected);
-    OT_ASSERT(quick_child->ended_ms >= t0 - 1000 && quick_child->ended_ms <= now_ms(),
+    OT_ASSERT(quick_child->ended_ms >= t0 - 1000 && quick_child->ended_ms <= now_ms(), /* clause RC-2 */
               "reap_children did not set ended_ms = now_ms() for the ended child");
-    OT_ASSERT(slow_child->state == CHILD_RUNNING,
+    OT_ASSERT(slow_child->state == CHILD_RUNNING, /* clause RC-6 */
               "reap_children changed the state of a child that is still running");
     OT_ASSERT(ot_proc_state(quick) == 0, "the ended child is still a zombie after reap_children");
     const struct child_event *first = &table.events[table.first_event];
     const struct child_event *second = &table.events[(table.first_event + 1) % EVENT_RING_SIZE];
     const struct child_event *event = first->pid == quick ? first : second;
-    OT_ASSERT(table.event_count == 2 && event->pid == quick &&
+    OT_ASSERT(table.event_count == 2 && event->pid == quick && /* clause RC-4 */
                   event->status == quick_child->status && event->child == quick_child,
               "reap_children must queue one event (table_push_event) per ended child with its "
               "PID, status and slot; found %d events",
@@ -487,7 +650,7 @@ void test_reap_stop_continue(void)
 
     kill(pid, SIGSTOP);
     struct reap_goal goal = {&table, child, CHILD_STOPPED};
-    OT_ASSERT(ot_wait_until(reaped_to, &goal, 1000),
+    OT_ASSERT(ot_wait_until(reaped_to, &goal, 1000), /* clause RC-3 */
               "after SIGSTOP the child's slot is in state %d, not CHILD_STOPPED: reap_children "
               "must ask waitpid for stops (WUNTRACED)",
               (int)child->state);
@@ -503,7 +666,7 @@ void test_reap_stop_continue(void)
     const struct child_event *cont = &table.events[(table.first_event + 1) % EVENT_RING_SIZE];
     OT_ASSERT(stop->pid == pid && WIFSTOPPED(stop->status) && WSTOPSIG(stop->status) == SIGSTOP,
               "the first event is not the stop by SIGSTOP (status 0x%x)", (unsigned)stop->status);
-    OT_ASSERT(cont->pid == pid && WIFCONTINUED(cont->status),
+    OT_ASSERT(cont->pid == pid && WIFCONTINUED(cont->status), /* clause RC-4 */
               "the second event is not the continue (status 0x%x)", (unsigned)cont->status);
 
     kill(pid, SIGKILL);
@@ -538,7 +701,7 @@ void test_signal_child_refuses_foreign(void)
         errno = 0;
         int r = signal_child(&table, refused[i].pid, refused[i].signo);
         int e = errno;
-        OT_ASSERT(r == -1 && e == ESRCH,
+        OT_ASSERT(r == -1 && e == ESRCH, /* clause SG-3 */
                   "signal_child(%d, %s) for %s returned %d (errno %s), expected -1 with ESRCH",
                   (int)refused[i].pid, signal_name(refused[i].signo), refused[i].what, r,
                   strerror(e));
@@ -550,11 +713,54 @@ void test_signal_child_refuses_foreign(void)
               "%llx, state %c): check the table before kill()",
               pending, ot_proc_state(foreign));
 
-    OT_ASSERT(signal_child(&table, ours, SIGUSR1) == 0,
-              "signal_child(a running child, SIGUSR1) failed: %s", strerror(errno));
+    /* A signal kill() refuses: kill's errno. */
+    errno = 0;
+    int r = signal_child(&table, ours, 1000);
+    int e = errno;
+    OT_ASSERT(r == -1 && e == EINVAL, /* clause SG-4 */
+              "signal_child(a running child, signal 1000) returned %d (errno %s): kill() fails "
+              "with EINVAL, and signal_child must return -1 with kill's errno",
+              r, strerror(e));
+
+    /* The signal reaches the child, and is logged (on our stderr, caught in a file). */
+    char *err_file = ot_random_name("stderr");
+    int saved_stderr = dup(STDERR_FILENO);
+    int err_fd = open(err_file, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    OT_ASSERT(saved_stderr != -1 && err_fd != -1, "test: cannot redirect stderr");
+    dup2(err_fd, STDERR_FILENO);
+    r = signal_child(&table, ours, SIGUSR1);
+    e = errno;
+    dup2(saved_stderr, STDERR_FILENO);
+    close(saved_stderr);
+    close(err_fd);
+    OT_ASSERT(r == 0, /* clause SG-1 */
+              "signal_child(a running child, SIGUSR1) failed: %s", strerror(e));
+    char *logged = ot_read_file(err_file);
+    char expected[64];
+    snprintf(expected, sizeof expected, "kill %d [worker]: SIGUSR1", (int)ours);
+    OT_ASSERT(logged != NULL && strstr(logged, expected) != NULL, /* clause SG-2 */
+              "signal_child must log the signal it sent (log_signal_sent): expected \"%s\" on "
+              "stderr, got \"%s\"",
+              expected, logged ? logged : "");
+    free(logged);
+    free(err_file);
     struct child *child = table_find(&table, ours);
     await_end(ours, "the worker sent SIGUSR1");
     check_reaped(&table, child, ours, "killed by SIGUSR1", "the worker sent SIGUSR1");
+
+    /* A foreground child: in our process group, not one of its own. */
+    char *sleeper[] = {"sleep", "30", NULL};
+    pid_t fg = start_command(&table, sleeper, NULL, NULL, false);
+    OT_ASSERT(fg > 0, "start_command(sleep 30) failed: %s", strerror(errno));
+    r = signal_child(&table, fg, SIGUSR2);
+    e = errno;
+    OT_ASSERT(r == 0, /* clause SG-1 */
+              "signal_child(a running foreground child, SIGUSR2) failed: %s (kill the PID, not "
+              "a process group)",
+              strerror(e));
+    child = table_find(&table, fg);
+    await_end(fg, "the sleep sent SIGUSR2");
+    check_reaped(&table, child, fg, "killed by SIGUSR2", "the foreground sleep sent SIGUSR2");
     end_own_child(foreign);
     table_destroy(&table);
 }
@@ -614,22 +820,116 @@ void test_terminate_escalates(void)
     };
     for (size_t i = 0; i < 3; i++) {
         const struct child *child = ends[i].child;
-        OT_ASSERT(child->state == CHILD_ENDED,
+        OT_ASSERT(child->state == CHILD_ENDED, /* clause TC-4 */
                   "after terminate_children, %s (PID %d) has not ended and been reaped",
                   ends[i].what, (int)child->pid);
         describe_status(child->status, how, sizeof how);
-        OT_ASSERT(strcmp(how, ends[i].expected) == 0, "%s %s, expected \"%s\"", ends[i].what, how,
-                  ends[i].expected);
+        OT_ASSERT(strcmp(how, ends[i].expected) == 0, /* clause TC-1 clause TC-2 */
+                  "%s %s, expected \"%s\"", ends[i].what, how, ends[i].expected);
     }
-    OT_ASSERT(killed == 1,
+    OT_ASSERT(killed == 1, /* clause TC-5 */
               "terminate_children returned %d, expected 1 (only the child that "
               "ignores SIGTERM needed SIGKILL)",
               killed);
-    OT_ASSERT(took >= grace - 2 && took < grace + 1500,
+    /* Not before the grace period, and not much after it: a wait that ignores
+     * GRACE_MS (a fixed second, say) is as wrong as no wait at all. */
+    OT_ASSERT(took >= grace - 2 && took < grace + 500, /* clause TC-2 */
               "terminate_children took %lld ms with a grace period of %d ms: SIGKILL only after "
               "the grace period, and at once then",
               (long long)took, grace);
     OT_ASSERT(ot_zombie_children(getpid()) == 0, "zombies are left after terminate_children");
+
+    /* Children that all end at SIGTERM: no SIGKILL, and no waiting out the grace period. */
+    signal(SIGCHLD, SIG_DFL);
+    table_destroy(&table);
+    make_table(&table, 8);
+    OT_ASSERT(install_sigchld_handler(&table) == 0, "install_sigchld_handler failed: %s",
+              strerror(errno));
+    a = start_command(&table, sleeper, NULL, NULL, true);
+    c = start_worker(&table, 30000);
+    OT_ASSERT(a > 0 && c > 0, "start_command/start_worker failed: %s", strerror(errno));
+    OT_ASSERT(ot_wait_until(leads_own_group, &c, 1000), "the worker has no group of its own");
+    t0 = now_ms();
+    killed = terminate_children(&table, 2500);
+    took = now_ms() - t0;
+    signal(SIGCHLD, SIG_DFL);
+    OT_ASSERT(killed == 0 && took < 1200, /* clause TC-3 */
+              "terminate_children(grace 2500 ms) of two children that end at SIGTERM returned "
+              "%d after %lld ms: expected 0, as soon as both have ended (wait_for_children "
+              "returns then), not after the grace period",
+              killed, (long long)took);
     free(ready);
+    table_destroy(&table);
+}
+
+/* ot_wait_until predicate: has the handler recorded the end of the child at ARG? */
+static bool recorded_ended(void *arg)
+{
+    return ((struct child *)arg)->state == CHILD_ENDED;
+}
+
+/* ot_wait_until predicate: is the child at ARG running, as the handler recorded? */
+static bool recorded_running(void *arg)
+{
+    return ((struct child *)arg)->state == CHILD_RUNNING;
+}
+
+void test_sigchld_handler(void)
+{
+    static struct child_table table;
+    make_table(&table, 8);
+    OT_ASSERT(install_sigchld_handler(&table) == 0, /* clause IH-1 */
+              "install_sigchld_handler returned -1: %s", strerror(errno));
+    struct sigaction now;
+    sigaction(SIGCHLD, NULL, &now);
+    OT_ASSERT(now.sa_handler != SIG_DFL && now.sa_handler != SIG_IGN &&
+                  !(now.sa_flags & SA_NOCLDSTOP), /* clause IH-4 */
+              "install_sigchld_handler must install a SIGCHLD handler with sigaction, without "
+              "SA_NOCLDSTOP (stops and continues must be reported)");
+
+    /* No children: the handler's waitpid fails with ECHILD, and errno must not show it. */
+    int values[] = {EDOM, ERANGE, EILSEQ, ENOTTY};
+    int mark = values[ot_random(0, 3)];
+    errno = mark;
+    raise(SIGCHLD);
+    int after = errno;
+    OT_ASSERT(after == mark, /* clause IH-3 */
+              "after a SIGCHLD errno was %d (%s), not the %d (%s) it was before: the handler "
+              "must save errno first and put it back last (waitpid changes it)",
+              after, strerror(after), mark, strerror(mark));
+
+    /* A child that ends is reaped by the handler alone, and the main program woken. */
+    table_drain_wake(&table);
+    pid_t pid = start_worker(&table, 0);
+    OT_ASSERT(pid > 0, "start_worker failed: %s", strerror(errno));
+    struct child *child = table_find(&table, pid);
+    OT_ASSERT(child != NULL, "start_worker did not record the worker");
+    OT_ASSERT(ot_wait_until(recorded_ended, child, 2000) && ot_proc_state(pid) == 0, /* clause IH-1 */
+              "a worker that ended was not reaped into the table by the SIGCHLD handler within "
+              "2 s (state %d): the handler must call reap_children",
+              (int)child->state);
+    struct pollfd wake = {.fd = table.wake_fds[0], .events = POLLIN};
+    OT_ASSERT(poll(&wake, 1, 0) == 1, /* clause IH-2 */
+              "after the handler reaped a child, the wake-up pipe is empty: the handler must "
+              "call table_wake, or an idle procman does not log the end");
+
+    /* Stops and continues reach the table through the handler too. */
+    pid = start_worker(&table, 20000);
+    OT_ASSERT(pid > 0, "start_worker failed: %s", strerror(errno));
+    child = table_find(&table, pid);
+    OT_ASSERT(child != NULL, "start_worker did not record the worker");
+    kill(pid, SIGSTOP);
+    OT_ASSERT(ot_wait_until(recorded_stopped, child, 2000), /* clause IH-4 */
+              "after SIGSTOP the handler did not record the worker as stopped (state %d): no "
+              "SA_NOCLDSTOP, and reap_children asks for stops",
+              (int)child->state);
+    kill(pid, SIGCONT);
+    OT_ASSERT(ot_wait_until(recorded_running, child, 2000),
+              "after SIGCONT the handler did not record the worker as running again (state %d)",
+              (int)child->state);
+    kill(pid, SIGKILL);
+    OT_ASSERT(ot_wait_until(recorded_ended, child, 2000),
+              "the worker killed by SIGKILL was not reaped by the handler");
+    signal(SIGCHLD, SIG_DFL);
     table_destroy(&table);
 }

@@ -87,6 +87,7 @@ void test_run_and_spawn(void)
     ot_write_file("st.sh", script);
 
     pm_send(pm, "run sh st.sh");
+    /* clause CM-1 */
     const char *line = pm_expect(pm, OT_STDOUT, "ended ", 2000,
                                  "'run' prints \"ended PID COMMAND: HOW\" when the program ends");
     int pid = 0;
@@ -97,6 +98,7 @@ void test_run_and_spawn(void)
               expected);
     char needle[256];
     snprintf(needle, sizeof needle, "start %d sh st.sh", pid);
+    /* clause EV-1 */
     pm_find(pm, OT_STDERR, needle, 1000, "every start is logged: \"start PID COMMAND\"");
     snprintf(needle, sizeof needle, "exited %d", code);
     expect_exit(pm, pid, "sh st.sh", needle, 1000,
@@ -145,6 +147,7 @@ void test_exit_logged_without_input(void)
         "the worker's exit must be logged while procman waits for input: the SIGCHLD handler "
         "reaps it and wakes the event loop (table_wake)");
     int64_t late = log_time_diff(started, log_time(line)) - lifetime;
+    /* clause EV-2 */
     OT_ASSERT(late <= 50,
               "the worker's exit was logged %lld ms after it ended (start logged at %lld, "
               "lifetime %d ms, exit logged at %lld): it must be logged within 50 ms",
@@ -195,6 +198,7 @@ void test_no_zombie_after_exit(void)
               "handler must reap every child that ends (waitpid)",
               (int)worker, ot_proc_state(worker));
     int64_t zombie_ms = watch.last_seen - watch.first_seen;
+    /* clause EV-3 */
     OT_ASSERT(zombie_ms <= 50, "the worker stayed a zombie for %lld ms: reap within 50 ms",
               (long long)zombie_ms);
     size_t zombies = ot_zombie_children(pm->pid);
@@ -246,6 +250,7 @@ void test_exec_failure_no_duplicate(void)
     int pid = 0;
     sscanf(line, "ended %d", &pid);
     snprintf(needle, sizeof needle, "exited 127: cannot exec '%s'", name);
+    /* clause EV-4 */
     expect_exit(pm, pid, name, needle, 1000, "the log says why it ended");
     snprintf(needle, sizeof needle, "cannot exec '%s'", name);
     pm_find(pm, OT_STDERR, needle, 1000,
@@ -289,6 +294,7 @@ void test_output_not_duplicated(void)
     const char *out = ot_text(pm->session, OT_STDOUT);
     for (int i = 0; i < n; i++) {
         char line[64];
+        /* clause EV-5 */
         snprintf(line, sizeof line, "started %d [worker]\n", (int)workers[i]);
         size_t times = count_occurrences(out, line);
         OT_ASSERT(times == 1,
@@ -340,6 +346,7 @@ void test_redirections(void)
 
     char *missing = ot_random_name("missing");
     pm_send(pm, "run cat < %s", missing);
+    /* clause SC-12 */
     pm_expect(pm, OT_STDOUT, "cat: exited 1", 2000,
               "a '<' file that cannot be opened ends the child with status 1");
     char needle[256];
@@ -352,10 +359,34 @@ void test_redirections(void)
     pm_send(pm, "list");
     pm_expect(pm, OT_STDOUT, "PID STATE", 2000, "'list' answers");
     int fds_after = open_descriptors(pm->pid);
+    /* clause SC-17 */
     OT_ASSERT(fds_after == fds_before,
               "procman had %d open descriptors before the redirections and %d after: open the "
               "files in the child, after fork, not in procman",
               fds_before, fds_after);
+    /* The program's own descriptors: the same with and without redirections (the
+     * file opened for '>' is closed once dup2 has put it on 1). */
+    size_t mark = strlen(ot_text(pm->session, OT_STDOUT));
+    pm_send(pm, "run ls /proc/self/fd");
+    pm_expect(pm, OT_STDOUT, "ended ", 2000, "'run ls /proc/self/fd' ends");
+    char plain[256];
+    const char *listing = ot_text(pm->session, OT_STDOUT) + mark;
+    size_t len = strspn(listing, "0123456789\n");
+    snprintf(plain, sizeof plain, "%.*s", (int)len, listing);
+    pm_send(pm, "run ls /proc/self/fd > fds.txt");
+    pm_expect(pm, OT_STDOUT, "ended ", 2000, "'run ls /proc/self/fd > fds.txt' ends");
+    pm_send(pm, "run ls /proc/self/fd < in.txt > fds2.txt");
+    pm_expect(pm, OT_STDOUT, "ended ", 2000, "'run ls /proc/self/fd < in.txt > fds2.txt' ends");
+    const char *listings[] = {"fds.txt", "fds2.txt"};
+    for (int i = 0; i < 2; i++) {
+        char *got = ot_read_file(listings[i]);
+        OT_ASSERT(got != NULL && strcmp(got, plain) == 0, /* clause SC-17 */
+                  "'ls /proc/self/fd' run with redirections (into %s) saw the descriptors\n%s"
+                  "but without redirections\n%s"
+                  "the descriptor open() returned must be closed after dup2 put it on 0 or 1",
+                  listings[i], got ? got : "(no file)\n", plain);
+        free(got);
+    }
     pm_quit(pm, 3000);
     free(missing);
     pm_end(pm);
@@ -375,6 +406,7 @@ void test_wait_and_list(void)
     snprintf(expected, sizeof expected, "ended %d sh slow.sh: exited %d", (int)first, code);
     const char *line = pm_expect(pm, OT_STDOUT, "ended ", 2000,
                                  "'wait PID' prints \"ended PID COMMAND: HOW\" once it has ended");
+    /* clause CM-2 */
     OT_ASSERT(strcmp(line, expected) == 0, "'wait' printed \"%s\", expected \"%s\"", line,
               expected);
     char needle[128];
@@ -397,6 +429,7 @@ void test_wait_and_list(void)
     char state[64];
     snprintf(state, sizeof state, "exited %d", code);
     line = list_row(pm, second);
+    /* clause CM-3 */
     OT_ASSERT(row_shows(line, state), "'list' shows \"%s\" for a child that %s", line, state);
     snprintf(state, sizeof state, "exited %d", (int)(worker % 100));
     line = list_row(pm, worker);
@@ -416,6 +449,7 @@ void test_max_children(void)
     pid_t first = pm_spawn(pm, "sleep 30");
     pm_spawn(pm, "sleep 31");
     pm_send(pm, "spawn sleep 32");
+    /* clause CM-4 */
     pm_find(pm, OT_STDERR, "too many children", 1000,
             "a third child with --max-children 2 is refused");
     pm_send(pm, "create 1");
@@ -456,6 +490,7 @@ void test_kill_stop_cont(void)
     long pick = ot_random(0, sizeof signals / sizeof signals[0] - 1);
     pm_send(pm, "kill %d %s", (int)pid, signals[pick].text);
     snprintf(needle, sizeof needle, "killed by %s", signals[pick].name);
+    /* clause CM-5 */
     expect_exit(pm, pid, "sleep 30", needle, 2000, "'kill PID SIGNAL' takes names and numbers");
     row = list_row(pm, pid);
     OT_ASSERT(row_shows(row, needle), "'list' shows \"%s\" for a child %s", row, needle);
@@ -476,6 +511,7 @@ void test_refuse_foreign_pid(void)
     const char *refused[] = {"kill %d", "stop %d", "cont %d", "kill %d USR1"};
     for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
         pm_send(pm, refused[i], (int)foreign);
+        /* clause CM-6 */
         pm_find(pm, OT_STDERR, "not a running child", 1000,
                 "a PID that is not procman's child is refused with a message");
     }
@@ -517,9 +553,19 @@ void test_quit_escalates_to_sigkill(void)
     int64_t term = log_time(pm_find(pm, OT_STDERR, needle, 0, "SIGTERM is logged"));
     snprintf(needle, sizeof needle, "kill %d sh stubborn.sh: SIGKILL", (int)stubborn);
     int64_t kill9 = log_time(pm_find(pm, OT_STDERR, needle, 0, "SIGKILL is logged"));
-    OT_ASSERT(log_time_diff(term, kill9) >= grace - 2,
-              "SIGKILL came %lld ms after SIGTERM; --grace-ms was %d",
+    OT_ASSERT(log_time_diff(term, kill9) >= grace - 2 && /* clause TC-2 clause CM-7 */
+                  log_time_diff(term, kill9) <= grace + 400,
+              "SIGKILL came %lld ms after SIGTERM; --grace-ms was %d: SIGKILL once the grace "
+              "period has passed, not before and not much after",
               (long long)log_time_diff(term, kill9), grace);
+    snprintf(needle, sizeof needle, "kill %d sleep 30: SIGTERM", (int)sleeper);
+    /* clause TC-6 clause SG-2 */
+    pm_find(pm, OT_STDERR, needle, 0, "terminate_children logs every signal it sends");
+    snprintf(needle, sizeof needle, "kill %d sleep 30: SIGCONT", (int)sleeper);
+    OT_ASSERT(strstr(ot_text(pm->session, OT_STDERR), needle) == NULL, /* clause TC-1 */
+              "terminate_children sent SIGCONT to a child that was running: only a stopped "
+              "child needs it");
+    /* clause TC-5 clause CM-8 */
     pm_expect(pm, OT_STDOUT, "summary: 2 started, 2 reaped, 2 running at quit, 1 needed SIGKILL", 0,
               "the summary counts the child that needed SIGKILL");
     OT_ASSERT(ot_proc_state(stubborn) == 0, "the child that ignores SIGTERM is still there");
@@ -553,6 +599,7 @@ void test_ctrl_c_and_sigterm(void)
     kill(-pm->pid, SIGINT);
     bool timed_out = false;
     int status = ot_wait(pm->session, 3000, &timed_out);
+    /* clause CM-9 */
     OT_ASSERT(!timed_out && WIFEXITED(status) && WEXITSTATUS(status) == 0,
               "after Ctrl-C procman must shut down as 'quit' does and exit 0");
     pm_find(pm, OT_STDERR, "procman got SIGINT", 0, "the shutdown is logged");
@@ -593,6 +640,7 @@ void test_race_forkdelay(void)
     for (int i = 0; i < n; i++) {
         OT_ASSERT(strstr(ot_text(pm->session, OT_STDERR), "(unknown child)") == NULL,
                   "%s\n--- stderr:\n%s", why, ot_text(pm->session, OT_STDERR));
+        /* clause SC-3 */
         expect_exit(pm, quick[i], "true", "exited 0", 2000, why);
     }
     pid_t workers[2];
@@ -623,12 +671,28 @@ void test_signal_before_exec(void)
                       "in the child set them to SIG_DFL before restoring the mask: else the "
                       "child runs procman's handler and ignores the SIGTERM";
     pid_t sleeper = pm_spawn(pm, "sleep 30");
+    /* The child is held back before it can call setpgid itself: the parent's
+     * setpgid(pid, pid) must have made the group already. */
+    OT_ASSERT(proc_stat_field(sleeper, 5) == sleeper, /* clause SC-7 */
+              "right after 'spawn' the child %d is in process group %ld, not its own: the child "
+              "may not have run yet, so the parent must call setpgid(pid, pid) too",
+              (int)sleeper, proc_stat_field(sleeper, 5));
     pm_send(pm, "kill %d", (int)sleeper);
+    /* clause SC-4 */
     expect_exit(pm, sleeper, "sleep 30", "killed by SIGTERM", 1500, why);
     pid_t worker;
     pm_create(pm, 1, &worker);
+    OT_ASSERT(proc_stat_field(worker, 5) == worker, /* clause SW-3 */
+              "right after 'create' the worker %d is in process group %ld, not its own: the "
+              "parent must call setpgid(pid, pid) too",
+              (int)worker, proc_stat_field(worker, 5));
     pm_send(pm, "kill %d", (int)worker);
+    /* clause SW-4 */
     expect_exit(pm, worker, "[worker]", "killed by SIGTERM", 1500, why);
+    /* SIGINT too: procman catches it, so it is blocked around fork like SIGTERM. */
+    pid_t other = pm_spawn(pm, "sleep 31");
+    pm_send(pm, "kill %d INT", (int)other);
+    expect_exit(pm, other, "sleep 31", "killed by SIGINT", 1500, why);
     pm_quit(pm, 3000);
     pm_end(pm);
 }
@@ -655,6 +719,7 @@ void test_bad_input(void)
         }
         char why[128];
         snprintf(why, sizeof why, "the bad line \"%.40s\" gets a message", lines[i]);
+        /* clause CM-10 */
         pm_expect(pm, OT_STDERR, "procman: ", 1000, why);
     }
     const char *row = list_row(pm, pid);
@@ -682,6 +747,7 @@ void test_options(void)
         const char *argv[] = {program, bad[i][0], bad[i][1], NULL};
         struct ot_result r;
         ot_run(argv, NULL, 2000, &r);
+        /* clause CM-11 */
         OT_ASSERT(ot_exit_status(&r) == 2 && strstr(r.err, bad[i][2]) != NULL &&
                       strstr(r.err, "Try 'procman --help'.") != NULL &&
                       count_occurrences(r.err, "\n") == 2 && r.out_len == 0,

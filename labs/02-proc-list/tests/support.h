@@ -47,6 +47,10 @@ long target_end_time(struct target *t, int timeout_ms);
  */
 void kill_delayed_on_time(const char *program, int max_delay);
 
+/* Kill, with PROGRAM, a target that ignores SIGTERM: SIGKILL once --grace-ms have
+ * passed, each step logged. In test_kill.c. */
+void kill_escalates_with(const char *program);
+
 /* Run the program at PATH with the NULL-terminated ARGS; a timeout fails the test. */
 void run_program(const char *path, const char *const args[], int timeout_ms,
                  struct ot_result *result);
@@ -89,5 +93,8 @@ void random_name(char *name, size_t len);
 
 /* A PID that no process has now (a child of ours, already reaped). */
 pid_t unused_pid(void);
+
+/* How many descriptors this process has open (/proc/self/fd). */
+int open_descriptors(void);
 
 #endif /* SUPPORT_H */

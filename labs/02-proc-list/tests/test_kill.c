@@ -25,7 +25,7 @@ static char *log_line(const struct ot_result *r, const char *needle, long *stamp
 }
 
 /* --kill on a process that ignores SIGTERM: SIGKILL after the grace period, logged. */
-void kill_escalates(void)
+void kill_escalates_with(const char *program)
 {
     struct target *t = target_start((const char *[]){"--ignore-term", NULL});
     int grace = (int)ot_random(150, 400);
@@ -34,7 +34,9 @@ void kill_escalates(void)
     snprintf(grace_text, sizeof grace_text, "%d", grace);
 
     struct ot_result r;
-    run_pslist((const char *[]){"--kill", pid, "--grace-ms", grace_text, NULL}, 2500, &r);
+    run_program(program, (const char *[]){"--kill", pid, "--grace-ms", grace_text, NULL}, 2500,
+                &r);
+    /* clause KL-1 */
     OT_ASSERT(ot_exit_status(&r) == 0,
               "'pslist --kill %s --grace-ms %d' (a process that ignores SIGTERM) exited %d; "
               "stderr:\n%s",
@@ -50,6 +52,7 @@ void kill_escalates(void)
     char *end_line = log_line(&r, needle, &ended);
 
     long waited = day_ms_between(sent, escalated);
+    /* clause TP-2 clause TP-3 */
     OT_ASSERT(
         waited >= grace - 2 && waited <= grace + 250,
         "SIGKILL was sent %ld ms after SIGTERM; expected the grace period, %d ms:\n  %s\n  %s",
@@ -58,13 +61,51 @@ void kill_escalates(void)
               "the end must be logged after SIGKILL, and soon:\n  %s\n  %s", kill_line, end_line);
 
     int status = target_wait(t, 1000);
-    OT_ASSERT(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
+    OT_ASSERT(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL, /* clause TP-2 */
               "the process %s must have been killed by SIGKILL; wait status 0x%x", pid,
               (unsigned)status);
     free(sent_line);
     free(kill_line);
     free(end_line);
     ot_result_free(&r);
+    target_stop(t);
+}
+
+void kill_escalates(void)
+{
+    char *pslist = program_path("pslist");
+    kill_escalates_with(pslist);
+    free(pslist);
+
+    /* terminate_process itself: what it returns and what it puts in the report. */
+    struct target *t = target_start((const char *[]){"--ignore-term", NULL});
+    int grace = (int)ot_random(100, 200);
+    struct kill_report report;
+    memset(&report, 0x5a, sizeof report);
+    int fds_before = open_descriptors();
+    int64_t before = now_ms();
+    int rc = terminate_process(t->pid, SIGTERM, grace, &report);
+    int64_t after = now_ms();
+    int fds_after = open_descriptors();
+    OT_ASSERT(fds_after == fds_before, /* clause TP-7 */
+              "terminate_process left %d more descriptors open: close the pidfd",
+              fds_after - fds_before);
+    OT_ASSERT(rc == 0, "terminate_process(%d, SIGTERM, %d) returned %d (%s)", (int)t->pid, grace,
+              rc, strerror(errno));
+    OT_ASSERT(report.signo == SIGTERM && report.escalated && /* clause TP-4 */
+                  report.sent_ms >= before && report.sent_ms <= report.ended_ms &&
+                  report.ended_ms <= after && report.ended_ms - report.sent_ms >= grace - 2,
+              "terminate_process(%d, SIGTERM, %d) of a process that ignores SIGTERM filled the "
+              "report with signo %d, escalated %d, sent_ms %lld, ended_ms %lld (called at %lld, "
+              "returned at %lld); expected SIGTERM (%d), escalated, and sent_ms <= ended_ms, "
+              "at least the grace period apart, within the call",
+              (int)t->pid, grace, report.signo, (int)report.escalated, (long long)report.sent_ms,
+              (long long)report.ended_ms, (long long)before, (long long)after, SIGTERM);
+    int status = target_wait(t, 1000);
+    OT_ASSERT(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
+              "terminate_process returned 0 but the process was not killed by SIGKILL; wait "
+              "status 0x%x",
+              (unsigned)status);
     target_stop(t);
 }
 
@@ -99,6 +140,7 @@ static bool kill_delayed(const char *program, int max_delay, char *late, size_t 
               "SIGKILL was sent:\n%s",
               delay, r.err);
     long delay_seen = day_ms_between(real_end, reported);
+    /* clause TP-1 clause TP-3 */
     OT_ASSERT(delay_seen >= -2,
               "the end was reported %ld ms BEFORE the process really ended (it took %d ms to end "
               "after SIGTERM): wait until its pidfd is readable\n  %s\n  %s",
@@ -134,4 +176,26 @@ void kill_reports_real_end(void)
     char *pslist = program_path("pslist");
     kill_delayed_on_time(pslist, 300);
     free(pslist);
+
+    /* terminate_process itself, on a process that ends 100-200 ms after SIGTERM. */
+    int delay = (int)ot_random(100, 200);
+    char delay_text[16];
+    snprintf(delay_text, sizeof delay_text, "%d", delay);
+    struct target *t = target_start((const char *[]){"--term-delay-ms", delay_text, NULL});
+    struct kill_report report;
+    memset(&report, 0x5a, sizeof report);
+    int rc = terminate_process(t->pid, SIGTERM, 2000, &report);
+    OT_ASSERT(rc == 0, "terminate_process(%d, SIGTERM, 2000) returned %d (%s)", (int)t->pid, rc,
+              strerror(errno));
+    long real_end = target_end_time(t, 1000);
+    OT_ASSERT(report.signo == SIGTERM && !report.escalated && /* clause TP-1 clause TP-4 */
+                  report.ended_ms - report.sent_ms >= delay - 2 &&
+                  report.ended_ms - report.sent_ms < 2000,
+              "terminate_process of a process that ends %d ms after SIGTERM filled the report "
+              "with signo %d, escalated %d, %lld ms from sent_ms to ended_ms; expected SIGTERM, "
+              "not escalated, and at least %d ms: the end is when its pidfd becomes readable",
+              delay, report.signo, (int)report.escalated,
+              (long long)(report.ended_ms - report.sent_ms), delay);
+    OT_ASSERT(real_end >= 0, "the process %d did not end after SIGTERM", (int)t->pid);
+    target_stop(t);
 }

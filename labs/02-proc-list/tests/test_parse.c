@@ -5,6 +5,7 @@
  */
 #include "oslab.h"
 
+#include <dirent.h>   /* opendir: the order readdir gives */
 #include <fcntl.h>    /* open */
 #include <signal.h>   /* kill */
 #include <sys/stat.h> /* mkdir */
@@ -101,6 +102,7 @@ static void check_name(const char *name)
     memset(&out, 0x5a, sizeof out);
     int rc = parse_stat(line, &out);
     OT_ASSERT(rc == 0, "parse_stat returned %d for the line: %s", rc, line);
+    /* clause PS-1 */
     OT_ASSERT(stat_matches(&f, &out, why, sizeof why), "parse_stat of the line\n  %s  gave %s",
               line, why);
 }
@@ -136,13 +138,26 @@ void parse_stat_fields(void)
     struct fake_stat f;
     random_stat(&f, "ok");
     format_stat(&f, line, sizeof line);
-    char cut[64];
+    char cut[64], short_line[2048], no_space[2100], no_pid[2048];
     snprintf(cut, sizeof cut, "%.*s", (int)(strchr(line, ')') - line + 8), line);
-    const char *bad[] = {"", "1234", "1234 (name", "name) S 1 2 3", "abc (x) S 1 1 1 1 1 1", cut};
+    /* Everything up to field 23: the last field read (24, rss) is missing. */
+    const char *field = strchr(line, ')');
+    for (int number = 2; number < 24 && field != NULL; number++)
+        field = strchr(field + 1, ' ');
+    snprintf(short_line, sizeof short_line, "%.*s\n", field ? (int)(field - line) : 0, line);
+    snprintf(no_space, sizeof no_space, "%d%s", (int)f.pid, strchr(line, '(')); /* "123(ok) ..." */
+    snprintf(no_pid, sizeof no_pid, "%s", strchr(line, '('));                   /* "(ok) ..." */
+    const char *bad[] = {"",   "1234",     "1234 (name", "name) S 1 2 3", "abc (x) S 1 1 1 1 1 1",
+                         cut,  short_line, no_space,     no_pid};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         struct proc_stat out;
-        OT_ASSERT(parse_stat(bad[i], &out) == -1,
-                  "parse_stat accepted the malformed line '%s': it must return -1", bad[i]);
+        errno = 0;
+        int rc = parse_stat(bad[i], &out);
+        int err = errno;
+        OT_ASSERT(rc == -1 && err == EINVAL, /* clause PS-4 */
+                  "parse_stat of the malformed line '%s' returned %d (errno %s): it must return "
+                  "-1 with EINVAL",
+                  bad[i], rc, strerror(err));
     }
     (void)why;
 }
@@ -161,6 +176,12 @@ void parse_stat_tricky_names(void)
     memset(long_name, 'k', 100);
     long_name[100] = '\0';
     long_name[20] = ')';
+    /* Names of 63, 64 and 65 bytes: around the size of comm (PROC_COMM_MAX). */
+    char edge[3][PROC_COMM_MAX + 2];
+    for (int i = 0; i < 3; i++) {
+        memset(edge[i], 'a' + i, sizeof edge[i]);
+        edge[i][PROC_COMM_MAX - 1 + i] = '\0';
+    }
 
     fake_fields[15] = '\0'; /* a name set by a program has at most 15 bytes */
     const char *names[] = {"a) b",
@@ -174,9 +195,12 @@ void parse_stat_tricky_names(void)
                            "",
                            "x\ny) S",
                            "kworker/u8:0-ext4-rsv-conversion",
-                           long_name};
+                           long_name,
+                           edge[0],
+                           edge[1],
+                           edge[2]};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        check_name(names[i]);
+        check_name(names[i]); /* clause PS-2 clause PS-3 */
 }
 
 /* user_name: names, numbers for unknown UIDs, never past the buffer. */
@@ -186,6 +210,7 @@ void user_names(void)
 
     expected_user(0, expected, sizeof expected);
     user_name(0, name, sizeof name);
+    /* clause UN-1 */
     OT_ASSERT(strcmp(name, expected) == 0, "user_name(0) gave '%s', expected '%s'", name, expected);
 
     uid_t me = geteuid();
@@ -201,6 +226,7 @@ void user_names(void)
     while (expected_user(nobody_has, expected, sizeof expected),
            expected[0] < '0' || expected[0] > '9');
     user_name(nobody_has, name, sizeof name);
+    /* clause UN-2 */
     OT_ASSERT(strcmp(name, expected) == 0, "user_name(%u) gave '%s', expected the number '%s'",
               (unsigned)nobody_has, name, expected);
 
@@ -208,6 +234,7 @@ void user_names(void)
     char small[8];
     memset(small, '#', sizeof small);
     user_name(nobody_has, small, 4);
+    /* clause UN-3 */
     OT_ASSERT(small[3] == '\0' && strncmp(small, expected, 3) == 0 && small[4] == '#',
               "user_name(%u, name, 4) must write '%.3s' and a NUL in 4 bytes and nothing after",
               (unsigned)nobody_has, expected);
@@ -238,6 +265,14 @@ static void write_bytes(const char *path, const char *data, size_t len)
     close(fd);
 }
 
+/* malloc(SIZE) or fail the test. */
+static void *test_malloc(size_t size)
+{
+    void *p = malloc(size);
+    OT_ASSERT(p != NULL, "test: out of memory");
+    return p;
+}
+
 /* mkdir PATH or fail the test. */
 static void make_dir(const char *path)
 {
@@ -255,8 +290,13 @@ static void fake_stat_line(char *line, size_t len, pid_t pid, const char *name, 
              77 + (long)pid % 1000);
 }
 
-/* Lay out P under ROOT. */
-static void make_fake_proc(const char *root, const struct fake_proc *p)
+/* "/proc/OUR_PID/fd/FD" of a stale /proc file (stale_proc_fd): a symbolic link to it
+ * in the fake tree is a file that vanished between open() and read(). */
+static char stale_link[64];
+
+/* Lay out P under ROOT; its task/ entries that vanished (THREAD_VANISHED) first if
+ * VANISHED_FIRST, else last (see build_fake_tree). */
+static void make_fake_proc(const char *root, const struct fake_proc *p, bool vanished_first)
 {
     char dir[512], path[600], text[1024];
     snprintf(dir, sizeof dir, "%s/%d", root, (int)p->pid);
@@ -280,29 +320,39 @@ static void make_fake_proc(const char *root, const struct fake_proc *p)
     }
     if (p->cmdline != NULL) {
         size_t len = strlen(p->cmdline);
-        snprintf(text, sizeof text, "%s", p->cmdline);
-        for (size_t i = 0; i < len; i++)
-            text[i] = text[i] == '|' ? '\0' : text[i];
+        char *args = test_malloc(len + 1);
+        for (size_t i = 0; i <= len; i++)
+            args[i] = p->cmdline[i] == '|' ? '\0' : p->cmdline[i];
         snprintf(path, sizeof path, "%s/cmdline", dir);
-        write_bytes(path, text, len > 0 ? len + 1 : 0); /* with its final NUL */
+        write_bytes(path, args, len > 0 ? len + 1 : 0); /* with its final NUL */
+        free(args);
     }
     if (p->task_dir) {
         snprintf(path, sizeof path, "%s/task", dir);
         make_dir(path);
-        for (int t = -1; t < 3; t++) {
-            const char *name = t < 0 ? p->name : p->thread_names[t];
-            if (name == NULL)
-                break;
-            pid_t tid = p->pid + 1 + t;
-            snprintf(path, sizeof path, "%s/task/%d", dir, (int)tid);
-            make_dir(path);
-            fake_stat_line(text, sizeof text, tid, name, p->ppid, 0x400040, p->threads);
-            snprintf(path, sizeof path, "%s/task/%d/stat", dir, (int)tid);
-            write_bytes(path, text, strlen(text));
-        }
-        if (p->thread_vanished) {
-            snprintf(path, sizeof path, "%s/task/%d", dir, (int)p->pid + 9);
-            make_dir(path);
+        for (int pass = 0; pass < 2; pass++) {
+            bool vanished_now = (pass == 0) == vanished_first;
+            if (vanished_now && p->thread_vanished) {
+                /* A task/TID directory without stat, and one whose stat reads ESRCH. */
+                snprintf(path, sizeof path, "%s/task/%d", dir, (int)p->pid + 9);
+                make_dir(path);
+                snprintf(path, sizeof path, "%s/task/%d", dir, (int)p->pid + 5);
+                make_dir(path);
+                snprintf(path, sizeof path, "%s/task/%d/stat", dir, (int)p->pid + 5);
+                OT_ASSERT(symlink(stale_link, path) == 0, "symlink %s: %s", path,
+                          strerror(errno));
+            }
+            for (int t = -1; !vanished_now && t < 3; t++) {
+                const char *name = t < 0 ? p->name : p->thread_names[t];
+                if (name == NULL)
+                    break;
+                pid_t tid = p->pid + 1 + t;
+                snprintf(path, sizeof path, "%s/task/%d", dir, (int)tid);
+                make_dir(path);
+                fake_stat_line(text, sizeof text, tid, name, p->ppid, 0x400040, p->threads);
+                snprintf(path, sizeof path, "%s/task/%d/stat", dir, (int)tid);
+                write_bytes(path, text, strlen(text));
+            }
         }
     }
 }
@@ -341,24 +391,75 @@ static const struct proc_info *find_proc(const struct proc_list *list, pid_t pid
     return NULL;
 }
 
-/* Both scans over a fake /proc tree with vanished and unreadable files. */
-void scan_skips_vanished(void)
+/* How many times a fake tree is built, at most, until its readdir order is the telling one. */
+enum { FAKE_TREE_TRIES = 40 };
+
+/* Is some entry of DIR whose number is in VANISHED (N of them) listed by readdir
+ * before some numeric entry that is not? */
+static bool vanished_listed_first(const char *dir, const pid_t *vanished, size_t n)
 {
-    const char *root = "fakeproc";
-    pid_t base = (pid_t)ot_random(100, 30000) * 10;
-    uid_t uid = (uid_t)ot_random(1000, 60000);
+    DIR *d = opendir(dir);
+    OT_ASSERT(d != NULL, "opendir %s: %s", dir, strerror(errno));
+    bool seen_vanished = false, telling = false;
+    struct dirent *entry;
+    while ((entry = readdir(d)) != NULL && !telling) {
+        if (entry->d_name[0] < '0' || entry->d_name[0] > '9')
+            continue;
+        pid_t pid = (pid_t)strtol(entry->d_name, NULL, 10);
+        bool is_vanished = false;
+        for (size_t i = 0; i < n; i++)
+            is_vanished |= vanished[i] == pid;
+        telling = seen_vanished && !is_vanished;
+        seen_vanished |= is_vanished;
+    }
+    closedir(d);
+    return telling;
+}
+
+/* A fake /proc tree for scan_skips_vanished. */
+struct fake_tree {
+    char root[32];
+    pid_t base;
+    struct fake_proc procs[12];
+    size_t complete, total; /* procs[0 .. complete-1] can be read whole */
     char tricky[32], thread_name[32];
-    snprintf(tricky, sizeof tricky, "w) S %ld (x", ot_random(1, 999));
-    snprintf(thread_name, sizeof thread_name, "t) %ld", ot_random(1, 999));
+    char *long_cmdline;     /* the daemon's, longer than any fixed buffer */
+    bool secret_hidden;     /* the secret's cmdline cannot be read (we are not root) */
+    bool private_hidden;    /* the private process's stat cannot be read */
+};
+
+/*
+ * Build tree number TRY under "fakeprocTRY". A scan that stops at the first
+ * vanished entry (break instead of continue) loses the entries readdir lists
+ * after it: the tree is telling only if a vanished process comes before a
+ * complete one, and a vanished thread before a live one. Which order readdir
+ * gives depends on the file system (a hash of the name on ext4, creation
+ * order on tmpfs), so each try changes both the names and the creation order;
+ * returns whether this tree is telling.
+ */
+static bool build_fake_tree(struct fake_tree *tree, int try)
+{
+    snprintf(tree->root, sizeof tree->root, "fakeproc%d", try);
+    pid_t base = tree->base = (pid_t)ot_random(100, 30000) * 10;
+    uid_t uid = (uid_t)ot_random(1000, 60000);
+    snprintf(tree->tricky, sizeof tree->tricky, "w) S %ld (x", ot_random(1, 999));
+    snprintf(tree->thread_name, sizeof tree->thread_name, "t) %ld", ot_random(1, 999));
+    size_t long_len = (size_t)ot_random(140000, 260000); /* past a 64 or 128 KiB buffer */
+    free(tree->long_cmdline);
+    tree->long_cmdline = test_malloc(long_len + 32);
+    int used = snprintf(tree->long_cmdline, long_len + 32, "/usr/sbin/daemon|-f|a b|");
+    for (size_t i = (size_t)used; i < long_len; i++)
+        tree->long_cmdline[i] = (char)('a' + i % 26);
+    tree->long_cmdline[long_len] = '\0';
 
     /* Complete processes first, then the ones whose files have gone. Columns: pid, ppid,
      * name, cmdline ('|' for NUL), threads, kernel thread?, stat?, status?, task/?,
-     * real and effective UID, other threads' names, a task/ entry that vanished? */
+     * real and effective UID, other threads' names, task/ entries that vanished? */
     /* clang-format off */
     const struct fake_proc procs[] = {
-        {base + 10, 1, "daemon", "/usr/sbin/daemon|-f|a b", 2, false, true, true, true,
-         uid, uid + 1, {thread_name, NULL, NULL}, true},
-        {base + 20, base + 10, tricky, "./w) S|x", 1, false, true, true, true,
+        {base + 10, 1, "daemon", tree->long_cmdline, 2, false, true, true, true,
+         uid, uid + 1, {tree->thread_name, NULL, NULL}, true},
+        {base + 20, base + 10, tree->tricky, "./w) S|x", 1, false, true, true, true,
          uid + 2, uid + 2, {NULL, NULL, NULL}, false},
         {base + 30, 2, "kworker/0:1-events", "", 1, true, true, true, true,
          0, 0, {NULL, NULL, NULL}, false},
@@ -366,78 +467,121 @@ void scan_skips_vanished(void)
          uid, uid, {NULL, NULL, NULL}, false},
         {base + 100, 1, "secret", "secret|--x", 1, false, true, true, false,
          uid, uid, {NULL, NULL, NULL}, false},
+        {base + 110, 1, "private", "private", 1, false, true, true, false,
+         uid, uid, {NULL, NULL, NULL}, false},
         {base + 50, 1, "gone1", NULL, 1, false, false, false, false, uid, uid, {NULL}, false},
         {base + 60, 1, "gone2", NULL, 1, false, true, false, false, uid, uid, {NULL}, false},
         {base + 70, 1, "gone3", NULL, 1, false, true, true, false, uid, uid, {NULL}, false},
         {base + 80, 1, "gone4", NULL, 1, false, false, false, false, uid, uid, {NULL}, false},
         {base + 90, 1, "gone5", NULL, 1, false, true, true, false, uid, uid, {NULL}, false},
+        {base + 120, 1, "gone6", "gone6", 1, false, true, true, false, uid, uid, {NULL}, false},
     };
     /* clang-format on */
-    const size_t complete = 5, total = sizeof procs / sizeof procs[0];
+    tree->complete = 6;
+    tree->total = sizeof procs / sizeof procs[0];
+    memcpy(tree->procs, procs, sizeof procs);
 
-    make_dir(root);
-    for (size_t i = 0; i < total; i++)
-        make_fake_proc(root, &procs[i]);
+    bool vanished_first = try % 2 == 0;
+    make_dir(tree->root);
+    for (int pass = 0; pass < 2; pass++) {
+        bool vanished_now = (pass == 0) == vanished_first;
+        for (size_t i = 0; i < tree->total; i++) {
+            if ((i >= tree->complete) == vanished_now)
+                make_fake_proc(tree->root, &tree->procs[i], vanished_first);
+        }
+    }
+    char path[128];
+    /* Ended between open() and read(): read fails with ESRCH. */
+    snprintf(path, sizeof path, "%s/%d/stat", tree->root, (int)base + 80);
+    OT_ASSERT(symlink(stale_link, path) == 0, "symlink %s: %s", path, strerror(errno));
+    snprintf(path, sizeof path, "%s/%d/cmdline", tree->root, (int)base + 90);
+    OT_ASSERT(symlink(stale_link, path) == 0, "symlink %s: %s", path, strerror(errno));
+    /* Another user's secret: a cmdline we may not read (EACCES) is no reason to skip the
+     * process, and no reason to fail; as root, the file can be read after all. */
+    snprintf(path, sizeof path, "%s/%d/cmdline", tree->root, (int)base + 100);
+    OT_ASSERT(chmod(path, 0) == 0, "chmod %s: %s", path, strerror(errno));
+    tree->secret_hidden = access(path, R_OK) != 0;
+    /* A stat we may not read (hidepid): that process is skipped (not as root). */
+    snprintf(path, sizeof path, "%s/%d/stat", tree->root, (int)base + 110);
+    OT_ASSERT(chmod(path, 0) == 0, "chmod %s: %s", path, strerror(errno));
+    tree->private_hidden = access(path, R_OK) != 0;
+    /* A stat cut short, as when the process vanished while the kernel wrote it. */
+    snprintf(path, sizeof path, "%s/%d/stat", tree->root, (int)base + 120);
+    write_bytes(path, "1 (gone6) S 1 1", strlen("1 (gone6) S 1 1"));
+    snprintf(path, sizeof path, "%s/self", tree->root);
+    make_dir(path);
+    snprintf(path, sizeof path, "%s/sys", tree->root);
+    make_dir(path);
+    snprintf(path, sizeof path, "%s/%dx", tree->root, (int)base + 10);
+    make_dir(path);
+
+    pid_t gone[] = {base + 50, base + 60, base + 70, base + 80, base + 90, base + 120};
+    pid_t gone_threads[] = {base + 15, base + 19};
+    snprintf(path, sizeof path, "%s/%d/task", tree->root, (int)base + 10);
+    return vanished_listed_first(tree->root, gone, 6) &&
+           vanished_listed_first(path, gone_threads, 2);
+}
+
+/* Both scans over a fake /proc tree with vanished and unreadable files. */
+void scan_skips_vanished(void)
+{
     /* Ended between open() and read(): read fails with ESRCH. */
     int stale = stale_proc_fd();
-    char stale_link[64], path[128];
     snprintf(stale_link, sizeof stale_link, "/proc/%d/fd/%d", (int)getpid(), stale);
-    snprintf(path, sizeof path, "%s/%d/stat", root, (int)base + 80);
-    OT_ASSERT(symlink(stale_link, path) == 0, "symlink %s: %s", path, strerror(errno));
-    snprintf(path, sizeof path, "%s/%d/cmdline", root, (int)base + 90);
-    OT_ASSERT(symlink(stale_link, path) == 0, "symlink %s: %s", path, strerror(errno));
-    snprintf(path, sizeof path, "%s/%d/task/%d", root, (int)base + 10, (int)base + 15);
-    make_dir(path);
-    snprintf(path, sizeof path, "%s/%d/task/%d/stat", root, (int)base + 10, (int)base + 15);
-    OT_ASSERT(symlink(stale_link, path) == 0, "symlink %s: %s", path, strerror(errno));
-    /* Another user's secret: a file we may not read (EACCES) is no reason to skip the
-     * process, and no reason to fail; as root, the file can be read after all. */
-    snprintf(path, sizeof path, "%s/%d/cmdline", root, (int)base + 100);
-    OT_ASSERT(chmod(path, 0) == 0, "chmod %s: %s", path, strerror(errno));
-    bool secret_hidden = access(path, R_OK) != 0;
-    make_dir("fakeproc/self");
-    make_dir("fakeproc/sys");
-    char odd[64];
-    snprintf(odd, sizeof odd, "fakeproc/%dx", (int)base + 10);
-    make_dir(odd);
+    struct fake_tree tree = {.long_cmdline = NULL};
+    int try = 0;
+    while (!build_fake_tree(&tree, try))
+        OT_ASSERT(++try < FAKE_TREE_TRIES,
+                  "test: no fake tree in %d tries lists a vanished entry before a complete one",
+                  FAKE_TREE_TRIES);
+    const char *root = tree.root;
+    pid_t base = tree.base;
+    int fds_before = open_descriptors();
+    const struct fake_proc *procs = tree.procs;
+    size_t complete = tree.complete - (tree.private_hidden ? 1 : 0);
 
     /* Every process. */
     struct scan_request all = {root, NULL, 0};
     struct proc_list list = {0};
     errno = 0;
     int rc = scan_processes(&all, &list);
-    OT_ASSERT(rc == 0,
+    OT_ASSERT(rc == 0, /* clause SP-3 */
               "scan_processes over a tree with vanished processes returned %d (%s): a process "
               "that has gone (ENOENT from open, ESRCH from read) must be skipped",
               rc, strerror(errno));
-    OT_ASSERT(list.count == complete,
+    OT_ASSERT(list.count == complete, /* clause SP-1 clause SP-5 */
               "scan_processes found %zu processes; expected the %zu complete ones (a directory "
-              "without stat, status or cmdline is a process that vanished; 'self', 'sys' and "
-              "'%dx' are not processes)",
+              "without stat, status or cmdline is a process that vanished; one whose stat we may "
+              "not read is skipped; 'self', 'sys' and '%dx' are not processes)",
               list.count, complete, (int)base + 10);
     for (size_t i = 0; i < complete; i++) {
         const struct fake_proc *p = &procs[i];
         const struct proc_info *got = find_proc(&list, p->pid);
         OT_ASSERT(got != NULL, "scan_processes missed process %d", (int)p->pid);
-        char expected_cmdline[64];
-        snprintf(expected_cmdline, sizeof expected_cmdline, "%s", p->cmdline);
+        char *expected_cmdline = test_malloc(strlen(p->cmdline) + 1);
+        strcpy(expected_cmdline, p->cmdline);
         for (char *c = expected_cmdline; *c != '\0'; c++)
             *c = *c == '|' ? ' ' : *c;
-        if (p->pid == base + 100 && secret_hidden)
+        if (p->pid == base + 100 && tree.secret_hidden)
             expected_cmdline[0] = '\0'; /* unreadable: shown as [secret] */
         OT_ASSERT(strcmp(got->stat.comm, p->name) == 0 && got->stat.ppid == p->ppid &&
                       got->stat.num_threads == p->threads,
                   "process %d: comm '%s' ppid %d threads %ld; expected '%s', %d, %ld", (int)p->pid,
                   got->stat.comm, (int)got->stat.ppid, got->stat.num_threads, p->name, (int)p->ppid,
                   p->threads);
-        OT_ASSERT(got->uid == p->effective_uid,
+        OT_ASSERT(got->uid == p->effective_uid, /* clause SP-8 */
                   "process %d: uid %u; expected %u, the effective UID (the second number of the "
                   "'Uid:' line of status)",
                   (int)p->pid, (unsigned)got->uid, (unsigned)p->effective_uid);
+        /* clause SP-6 clause SP-9 clause SP-10 */
         OT_ASSERT(got->cmdline != NULL && strcmp(got->cmdline, expected_cmdline) == 0,
-                  "process %d: cmdline '%s'; expected '%s' (arguments are separated by NULs; a "
-                  "cmdline we may not read (EACCES) is an empty one)",
-                  (int)p->pid, got->cmdline ? got->cmdline : "(null)", expected_cmdline);
+                  "process %d: cmdline '%.100s' (%zu bytes); expected '%.100s' (%zu bytes): the "
+                  "whole file, however long, its last NUL dropped and the other NULs turned into "
+                  "spaces; a cmdline we may not read (EACCES) is an empty one",
+                  (int)p->pid, got->cmdline ? got->cmdline : "(null)",
+                  got->cmdline ? strlen(got->cmdline) : 0, expected_cmdline,
+                  strlen(expected_cmdline));
+        free(expected_cmdline);
     }
     proc_list_free(&list);
 
@@ -445,6 +589,7 @@ void scan_skips_vanished(void)
     pid_t wanted[] = {base + 50, base + 20, base + 99, base + 60};
     struct scan_request some = {root, wanted, 4};
     rc = scan_processes(&some, &list);
+    /* clause SP-2 clause SP-4 */
     OT_ASSERT(rc == 0 && list.count == 1 && list.items[0].stat.pid == base + 20,
               "scan_processes for PIDs %d %d %d %d returned %d with %zu processes; expected 0 and "
               "only %d (the others are gone or were never there)",
@@ -455,7 +600,7 @@ void scan_skips_vanished(void)
     /* Threads: the daemon's two, one each for the next two; no task/ dir: skipped. */
     struct thread_list threads = {0};
     rc = scan_threads(&all, &threads);
-    OT_ASSERT(rc == 0,
+    OT_ASSERT(rc == 0, /* clause ST-2 */
               "scan_threads over a tree with vanished threads returned %d (%s): a thread "
               "or process that has gone must be skipped",
               rc, strerror(errno));
@@ -464,15 +609,53 @@ void scan_skips_vanished(void)
               "scan_threads found %zu threads; expected 4 (2 of %d, 1 of %d, 1 of %d; a task "
               "directory without stat is a thread that has gone)",
               threads.count, (int)base + 10, (int)base + 20, (int)base + 30);
-    OT_ASSERT(threads.items[0].pid == base + 10 && threads.items[1].pid == base + 10 &&
+    OT_ASSERT(threads.items[0].pid == base + 10 && threads.items[1].pid == base + 10 && /* clause ST-1 */
                   threads.items[1].stat.pid == base + 11 &&
-                  strcmp(threads.items[1].stat.comm, thread_name) == 0 &&
+                  strcmp(threads.items[1].stat.comm, tree.thread_name) == 0 &&
                   threads.items[2].pid == base + 20 &&
-                  strcmp(threads.items[2].stat.comm, tricky) == 0,
+                  strcmp(threads.items[2].stat.comm, tree.tricky) == 0,
               "scan_threads: thread %d of process %d is named '%s'; expected thread %d of "
               "process %d named '%s' (read task/TID/stat, each thread's own)",
               (int)threads.items[1].stat.pid, (int)threads.items[1].pid, threads.items[1].stat.comm,
-              (int)base + 11, (int)base + 10, thread_name);
+              (int)base + 11, (int)base + 10, tree.thread_name);
     thread_list_free(&threads);
+
+    /* An empty root: no process, and no failure either. */
+    make_dir("emptyproc");
+    struct scan_request empty = {"emptyproc", NULL, 0};
+    errno = 0;
+    rc = scan_processes(&empty, &list);
+    int empty_err = errno;
+    int rc_threads = scan_threads(&empty, &threads);
+    OT_ASSERT(rc == 0 && list.count == 0 && rc_threads == 0 && threads.count == 0, /* clause SP-1 */
+              "scan_processes and scan_threads over an empty root returned %d (%s) and %d, with "
+              "%zu processes and %zu threads: expected 0 and nothing (readdir's NULL at the end "
+              "is no error: set errno to 0 before calling it)",
+              rc, strerror(empty_err), rc_threads, list.count, threads.count);
+
+    /* A root that is not there: a real failure, not an empty list. */
+    struct scan_request nowhere = {"no-such-proc-root", NULL, 0};
+    errno = 0;
+    rc = scan_processes(&nowhere, &list);
+    int err = errno;
+    OT_ASSERT(rc == -1 && err == ENOENT, /* clause SP-7 */
+              "scan_processes with a proc_root that does not exist returned %d (%s); expected -1 "
+              "with ENOENT: a root that cannot be opened is a real failure",
+              rc, strerror(err));
+    errno = 0;
+    rc = scan_threads(&nowhere, &threads);
+    err = errno;
+    OT_ASSERT(rc == -1 && err == ENOENT, /* clause ST-3 */
+              "scan_threads with a proc_root that does not exist returned %d (%s); expected -1 "
+              "with ENOENT",
+              rc, strerror(err));
+    proc_list_free(&list);
+    thread_list_free(&threads);
+    int fds_after = open_descriptors();
+    OT_ASSERT(fds_after == fds_before, /* clause SP-11 */
+              "this process had %d open descriptors before the scans and %d after: close every "
+              "file and directory you open, also when you skip a process or thread that vanished",
+              fds_before, fds_after);
+    free(tree.long_cmdline);
     close(stale);
 }

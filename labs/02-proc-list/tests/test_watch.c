@@ -5,6 +5,7 @@
  */
 #include "oslab.h"
 
+#include <fcntl.h>    /* fcntl: is a pidfd still open */
 #include <sys/stat.h> /* stat: who owns PID 1 */
 #include <sys/wait.h> /* WIFEXITED */
 
@@ -34,6 +35,8 @@ static bool watch_and_end(const char *program, int count, char *late, size_t len
     argv[2 + count] = NULL;
 
     struct ot_session *watch = ot_start(argv);
+    /* pslist reads no input: its stdin at end of file (readable, to poll) must not matter. */
+    ot_close_stdin(watch);
     char needle[96];
     snprintf(needle, sizeof needle, "watching %d processes", count);
     const char *ready = ot_expect(watch, OT_STDERR, needle, 2000);
@@ -63,10 +66,11 @@ static bool watch_and_end(const char *program, int count, char *late, size_t len
               "'--watch' must exit 0 once every process has ended; it %s. Its log:\n%s",
               timed_out ? "was still running 2 s later" : "did not exit 0", log);
     for (int i = 0; i < count; i++) {
-        snprintf(needle, sizeof needle, "%s ended", pids[i]);
+        snprintf(needle, sizeof needle, "%s ended (watched ", pids[i]); /* the log line of events.c */
         char *line = find_line(log, needle);
         OT_ASSERT(line != NULL, "no '%s' line in the log of '--watch':\n%s", needle, log);
         long delay = day_ms_between(real_end[i], stamp_ms(line));
+        /* clause WW-1 clause WO-1 */
         OT_ASSERT(
             delay >= -2,
             "process %s ended at %02ld:%02ld:%02ld.%03ld but '--watch' logged it %ld ms BEFORE "
@@ -82,6 +86,7 @@ static bool watch_and_end(const char *program, int count, char *late, size_t len
         free(line);
     }
     snprintf(needle, sizeof needle, "all %d watched processes ended", count);
+    /* clause WT-1 */
     OT_ASSERT(strstr(log, needle) != NULL, "the log of '--watch' must end with '%s':\n%s", needle,
               log);
     ot_end(watch);
@@ -103,6 +108,7 @@ static void watch_and_end_on_time(const char *program, int count)
         return;
     if (watch_and_end(program, count, second, sizeof second))
         return;
+    /* clause WW-1 */
     OT_ASSERT(false, "%s\nand again on a second try:\n%s", first, second);
 }
 
@@ -132,12 +138,43 @@ void watch_timeout(void)
               "it exited %d. Its log:\n%s",
               pid, timeout, ot_exit_status(&r), r.err);
     snprintf(needle, sizeof needle, "timeout after %d ms: 1 still running: %s", timeout, pid);
+    /* clause WT-2 */
     OT_ASSERT(strstr(r.err, needle) != NULL, "the log must say '%s'; it was:\n%s", needle, r.err);
     OT_ASSERT(took >= timeout, "'--timeout-ms %d' gave up after %lld ms, before the timeout",
+              timeout, (long long)took);
+    OT_ASSERT(took < timeout + 1000, /* clause WW-3 */
+              "'--timeout-ms %d' gave up after %lld ms: it must give up when the timeout expires",
               timeout, (long long)took);
     OT_ASSERT(strstr(r.err, " ended") == NULL, "the process did not end, but the log says so:\n%s",
               r.err);
     ot_result_free(&r);
+
+    /* Two processes, one of which has ended already (a zombie: its pidfd is readable):
+     * the timeout names only the other one. */
+    struct target *z = target_start((const char *[]){"--zombie", NULL});
+    char zombie[16];
+    snprintf(zombie, sizeof zombie, "%d", (int)z->zombie);
+    run_pslist((const char *[]){"--watch", zombie, pid, "--timeout-ms", timeout_text, NULL}, 2000,
+               &r);
+    snprintf(needle, sizeof needle, "timeout after %d ms: 1 still running: %s\n", timeout, pid);
+    char ended[32];
+    snprintf(ended, sizeof ended, "%s ended", zombie);
+    OT_ASSERT(ot_exit_status(&r) == 3 && strstr(r.err, needle) != NULL && /* clause WW-2 */
+                  strstr(r.err, ended) != NULL,
+              "'pslist --watch %s %s --timeout-ms %d' (%s has ended, %s has not) must log '%s "
+              "...' and 'timeout after %d ms: 1 still running: %s', and exit 3; it exited %d:\n%s",
+              zombie, pid, timeout, zombie, pid, ended, timeout, pid, ot_exit_status(&r), r.err);
+    ot_result_free(&r);
+    target_stop(z);
+
+    /* watch_close closes what watch_open opened. */
+    struct watched w = {.pid = t->pid, .pidfd = -1, .ended = false};
+    OT_ASSERT(watch_open(&w) == 0, "watch_open(%d) failed: %s", (int)t->pid, strerror(errno));
+    int fd = w.pidfd;
+    watch_close(&w, 1);
+    errno = 0;
+    OT_ASSERT(fd == -1 || (fcntl(fd, F_GETFD) == -1 && errno == EBADF), /* clause WC-1 */
+              "watch_close left the pidfd %d of process %d open", fd, (int)t->pid);
     target_stop(t);
 }
 
@@ -145,9 +182,27 @@ void watch_timeout(void)
 void fallback_without_pidfd(void)
 {
     char *nopidfd = program_path("pslist-nopidfd");
-    watch_and_end_on_time(nopidfd, 2);
+    watch_and_end_on_time(nopidfd, 2); /* clause WO-1 clause WW-4 clause WT-1 */
     /* --kill, where the end can only be seen in /proc. */
-    kill_delayed_on_time(nopidfd, 200);
+    kill_delayed_on_time(nopidfd, 200); /* clause KL-1 */
+    kill_escalates_with(nopidfd);     /* clause WW-4: the grace period ends in the fallback too */
+
+    /* watch_open without pidfd_open: kill(pid, 0) tells whether the process exists. */
+    char gone[16];
+    snprintf(gone, sizeof gone, "%d", (int)unused_pid());
+    struct ot_result r;
+    run_program(nopidfd, (const char *[]){"--watch", gone, NULL}, 2000, &r);
+    OT_ASSERT(ot_exit_status(&r) == 1 && strstr(r.err, "No such process") != NULL, /* clause WO-2 */
+              "'pslist-nopidfd --watch %s' (no such process) must exit 1 with 'No such process'; "
+              "it exited %d:\n%s",
+              gone, ot_exit_status(&r), r.err);
+    ot_result_free(&r);
+    run_program(nopidfd, (const char *[]){"--watch", "1", "--timeout-ms", "50", NULL}, 2000, &r);
+    OT_ASSERT(ot_exit_status(&r) == 3, /* clause WO-3 */
+              "'pslist-nopidfd --watch 1 --timeout-ms 50' must watch PID 1 until the timeout "
+              "(kill(1, 0) failing with EPERM means PID 1 exists) and exit 3; it exited %d:\n%s",
+              ot_exit_status(&r), r.err);
+    ot_result_free(&r);
     free(nopidfd);
 }
 
@@ -157,6 +212,7 @@ static void expect_usage_error(const char *const args[], const char *what)
     struct ot_result r;
     run_pslist(args, 2000, &r);
     char *hint = find_line(r.err, "Try 'pslist --help'.");
+    /* clause OP-1 */
     OT_ASSERT(ot_exit_status(&r) == 2 && r.out[0] == '\0' && count_lines(r.err) == 2 &&
                   hint != NULL && strstr(r.err, what) != NULL,
               "'pslist %s %s %s' must exit 2 with one line naming '%s' and \"Try 'pslist "
@@ -200,14 +256,24 @@ void bad_input(void)
     /* The system's reasons, from the student's code. */
     char gone[16];
     snprintf(gone, sizeof gone, "%d", (int)unused_pid());
-    expect_failure((const char *[]){"--kill", gone, NULL}, "No such process");
-    expect_failure((const char *[]){"--watch", gone, NULL}, "No such process");
+    expect_failure((const char *[]){"--kill", gone, NULL}, "No such process"); /* clause TP-5 */
+    expect_failure((const char *[]){"--watch", gone, NULL}, "No such process"); /* clause WO-2 */
+
+    /* Watching needs no permission: PID 1 (another user's, unless we are root) is
+     * watched until the timeout like any other process. */
+    struct ot_result r;
+    run_pslist((const char *[]){"--watch", "1", "--timeout-ms", "50", NULL}, 2000, &r);
+    OT_ASSERT(ot_exit_status(&r) == 3 && strstr(r.err, "1 still running: 1") != NULL, /* clause WO-3 */
+              "'pslist --watch 1 --timeout-ms 50' must watch PID 1 (watching needs no "
+              "permission: pidfd_open checks none) and exit 3 at the timeout; it exited %d:\n%s",
+              ot_exit_status(&r), r.err);
+    ot_result_free(&r);
 
     /* A process of another user: only checkable when the test is not root. */
     struct stat init;
     if (geteuid() != 0 && stat("/proc/1", &init) == 0 && init.st_uid != geteuid()) {
         /* SIGCONT and an hour's grace: harmless even if it were allowed. */
-        expect_failure(
+        expect_failure( /* clause TP-6 */
             (const char *[]){"--kill", "1", "--signal", "CONT", "--grace-ms", "3600000", NULL},
             "Operation not permitted");
     }
