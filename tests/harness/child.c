@@ -6,6 +6,7 @@
  *   run-tests --list       print the test names, one a line
  *   run-tests --all        run every test in this process, CUnit verbose
  *                          (for debugging only: no isolation, not a grade)
+ *   run-tests --debug NAME run one test the same way (handy under gdb)
  *
  * With --run, the runner hands over a per-run key on fd 3 and reads the
  * result from fd 4: PASS or FAIL and the failed assertions, sealed with the
@@ -196,9 +197,11 @@ static int run_one(const char *name)
 }
 
 /* Run every test in this process with CUnit's verbose report. */
-static int run_all(void)
+/* Run TESTS (COUNT of them) in this process, CUnit verbose: debugging only.
+ * Returns 0 when every one passed, 1 otherwise. */
+static int run_here(const struct test_entry *tests, size_t count)
 {
-    register_tests(all_tests, test_count);
+    register_tests(tests, count);
     CU_basic_set_mode(CU_BRM_VERBOSE);
     if (CU_basic_run_tests() != CUE_SUCCESS)
         exit_msg("CU_basic_run_tests: %s", CU_get_error_msg());
@@ -208,16 +211,40 @@ static int run_all(void)
     return failed == 0 ? 0 : 1;
 }
 
+/* The table entry of the test called NAME, or NULL. */
+static const struct test_entry *find_test(const char *name)
+{
+    for (size_t i = 0; i < test_count; i++)
+        if (strcmp(all_tests[i].name, name) == 0)
+            return &all_tests[i];
+    return NULL;
+}
+
 int main(int argc, char *argv[])
 {
     if (argc == 3 && strcmp(argv[1], "--run") == 0)
         return run_one(argv[2]);
     if (argc == 2 && strcmp(argv[1], "--all") == 0)
-        return run_all();
+        return run_here(all_tests, test_count);
+    if (argc == 3 && strcmp(argv[1], "--debug") == 0) {
+        const struct test_entry *test = find_test(argv[2]);
+        if (test == NULL)
+            exit_usage("no test '%s' (run-tests --list names them)", argv[2]);
+        return run_here(test, 1);
+    }
+    if (argc == 2 && strcmp(argv[1], "--help") == 0) {
+        printf("usage: %s --run NAME | --list | --all | --debug NAME\n"
+               "  --run NAME    run one test for the grader (it needs the grader's channel)\n"
+               "  --list        the names of the tests\n"
+               "  --all         every test in this process, for debugging (not a grade)\n"
+               "  --debug NAME  one test in this process, for debugging (e.g. under gdb)\n",
+               argv[0]);
+        return 0;
+    }
     if (argc == 2 && strcmp(argv[1], "--list") == 0) {
         for (size_t i = 0; i < test_count; i++)
             printf("%s\n", all_tests[i].name);
         return 0;
     }
-    exit_usage("usage: %s --run NAME | --list | --all", argv[0]);
+    exit_usage("usage: %s --run NAME | --list | --all | --debug NAME", argv[0]);
 }
