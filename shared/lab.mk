@@ -18,9 +18,10 @@
 #
 # Targets: all (the program; ./PROGRAM in the lab folder), grade-build (program,
 # test binary and extras), runner (the grading parent: kit files only),
-# grade-kit (the runner and every object made from kit files: what grading
-# builds once and reuses; no student file is read), test, grade, mutate
-# (scripts/mutate: MUTATE_ARGS=...), bench, clean, print-student.
+# student-objects (the submission's objects alone), harness-test (the
+# runner's unit tests), grade-kit (the runner and every object made from kit
+# files: what grading builds once and reuses; no student file is read), test,
+# grade, mutate (scripts/mutate: MUTATE_ARGS=...), bench, clean, print-student.
 
 # The lab folder, by a path make can use (one without a space: here.mk).
 include $(dir $(lastword $(MAKEFILE_LIST)))here.mk
@@ -69,8 +70,10 @@ STUDENT_OBJS := $(patsubst %.c,$(B)/student/%.o,$(filter %.c,$(STUDENT)))
 INSTRUCTOR_DEF   := $(wildcard $(LAB_DIR)/tests/instructor.def)
 INSTRUCTOR_TESTS := $(patsubst $(LAB_DIR)/%,%,$(wildcard $(LAB_DIR)/tests/instructor/*.c))
 TEST_OBJS    := $(addprefix $(B)/lab/,$(TESTS:.c=.o) $(INSTRUCTOR_TESTS:.c=.o))
-HARNESS_OBJS := $(B)/harness/child.o $(B)/harness/testlib.o
-RUNNER_OBJS  := $(B)/harness/runner.o $(B)/harness/records.o
+HARNESS_OBJS := $(B)/harness/child.o $(B)/harness/testlib.o $(B)/harness/protocol.o
+# The runner: kit files only (runner.h lists what each part does).
+RUNNER_OBJS  := $(addprefix $(B)/harness/,runner.o sandbox.o isolate.o supervise.o sweep.o \
+                hangs.o verdict.o protocol.o records.o)
 
 # Everything the program is made of but main(): the test binary links it too.
 CORE_OBJS := $(GIVEN_OBJS) $(STUDENT_OBJS) $(GEN_OBJ) $(SHARED_OBJS)
@@ -83,7 +86,8 @@ KIT_OBJS := $(sort $(MAIN_OBJ) $(GIVEN_OBJS) $(TEST_OBJS) $(GEN_OBJ) $(SHARED_OB
 # The symbol check runs on normal builds; sanitizers add their own constructors.
 SYMBOLS_OK := $(if $(SAN),,$(B)/student/.symbols-ok)
 
-.PHONY: all grade-build grade-kit runner test grade mutate bench clean print-student print-program
+.PHONY: all grade-build grade-kit runner harness-test student-objects test grade mutate bench \
+        clean print-student print-program
 .DEFAULT_GOAL := all
 
 ifeq ($(SOURCE_KIND)$(B_ORIGIN),labsundefined)
@@ -112,6 +116,15 @@ $(B)/runner: $(RUNNER_OBJS) $(SHARED_OBJS)
 	$(call say,LINK,$(@F))
 	$(Q)$(CC) $(LDFLAGS_COMMON) -o $@ $^
 
+# The runner's pure parts (verdicts, sealed messages), unit-tested: run by
+# scripts/selfcheck as `make -C tests/selftest harness-test`.
+$(B)/test-verdict: $(B)/harness/test_verdict.o $(B)/harness/verdict.o $(B)/harness/protocol.o \
+                   $(B)/harness/records.o $(SHARED_OBJS)
+	$(call say,LINK,$(@F))
+	$(Q)$(CC) $(LDFLAGS_COMMON) -o $@ $^ $(CUNIT_LIBS)
+harness-test: $(B)/test-verdict
+	$(Q)$<
+
 # gengetopt: generator flags live in the .ggo's "args"; the header is made
 # by the same run as the C file, so it only waits for it (safe under make -j).
 $(GEN_C): $(LAB_DIR)/$(PROGRAM).ggo
@@ -130,10 +143,20 @@ $(B)/lab/%.o: $(LAB_DIR)/%.c $(FLAGS_MK) | $(GEN_H)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS_HAND) $(CUNIT_CFLAGS) -iquote $(HARNESS_DIR) $(DEP_FLAGS) -c -o $@ $<
 
+# Grading compiles a submission as untrusted code (scripts/grade: runner
+# --compile, target student-objects, as the sandbox's UID, with limits and a
+# deadline) and links as the grader with STUDENT_PREBUILT=1: then a missing
+# student object is an error, never compiled here.
+ifeq ($(STUDENT_PREBUILT),1)
+$(B)/student/%.o:
+	@echo "lab.mk: $@ must come from the sandboxed compile (runner --compile)" >&2; exit 1
+else
 $(B)/student/%.o: $(STUDENT_DIR)/%.c $(FLAGS_MK) | $(GEN_H)
 	$(call say,CC,$*.c)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS_HAND) $(DEP_FLAGS) -c -o $@ $<
+endif
+student-objects: $(STUDENT_OBJS)
 
 $(B)/shared/%.o: $(KIT_DIR)/shared/%.c $(FLAGS_MK)
 	$(call say,CC,shared/$*.c)

@@ -6,28 +6,27 @@
  *   run-tests --list       print the test names, one a line
  *   run-tests --all        run every test in this process, CUnit verbose
  *                          (for debugging only: no isolation, not a grade)
+ *   run-tests --debug NAME run one test the same way (handy under gdb)
  *
- * With --run, the runner hands over a per-run token on fd 3 and reads the
- * result from fd 4: "TOKEN PASS\n" or "TOKEN FAIL\n" followed by the failed
- * assertions. Only a test that ran to its end reports anything; a test that
- * crashes, hangs or exits early reports nothing, and the runner, which never
- * links this code, decides what that means.
+ * With --run, the runner hands over a per-run key on fd 3 and reads the
+ * result from fd 4: PASS or FAIL and the failed assertions, sealed with the
+ * key (protocol.h). Only a test that ran to its end reports anything; a test
+ * that crashes, hangs or exits early reports nothing, and the runner, which
+ * never links this code, decides what that means.
  */
 #include "oslab.h"
 
 #include <fcntl.h>       /* fcntl, FD_CLOEXEC */
 #include <signal.h>      /* kill */
 #include <sys/prctl.h>   /* PR_SET_CHILD_SUBREAPER */
-#include <sys/random.h>  /* getrandom: the mask of the token */
+#include <sys/random.h>  /* getrandom: the mask of the key */
+#include <sys/stat.h>    /* fstat: the result channel's inode */
 #include <sys/wait.h>    /* waitpid */
 
 #include <CUnit/Basic.h> /* CU_basic_run_tests */
 
 #include "oslab_test.h"
-
-#define TOKEN_FD 3  /* the runner writes the run's token here, then closes it */
-#define RESULT_FD 4 /* the runner reads the result here */
-#define TOKEN_MAX 128
+#include "protocol.h"
 
 /* Every graded test of the lab, from tests.def. */
 struct test_entry {
@@ -116,28 +115,36 @@ static void describe_failures(char *buf, size_t len)
     }
 }
 
-/* Read the run's token from TOKEN_FD into TOKEN (size LEN); exit on error. */
-static void read_token(char *token, size_t len)
+/* Read the run's key message from OT_KEY_FD into RUN; exit on error. */
+static void read_key(struct ot_run_key *run)
 {
+    char message[OT_KEY_MESSAGE_LEN + 1];
     size_t got = 0;
-    while (got < len - 1) {
-        ssize_t n = read(TOKEN_FD, token + got, len - 1 - got);
+    while (got < OT_KEY_MESSAGE_LEN) {
+        ssize_t n = read(OT_KEY_FD, message + got, OT_KEY_MESSAGE_LEN - got);
         if (n == -1 && errno == EINTR)
             continue;
         if (n == -1)
-            exit_errno("read token");
+            exit_errno("read key");
         if (n == 0)
             break;
         got += (size_t)n;
     }
-    token[got] = '\0';
-    if (close(TOKEN_FD) == -1)
-        exit_errno("close token");
-    if (got == 0)
-        exit_msg("no token on fd %d: run tests through scripts/grade", TOKEN_FD);
+    if (close(OT_KEY_FD) == -1)
+        exit_errno("close key");
+    if (!ot_parse_key_message(message, got, run))
+        exit_msg("no key on fd %d: run tests through scripts/grade", OT_KEY_FD);
+    explicit_bzero(message, sizeof message);
 }
 
-/* Run the test called NAME alone and report its result on RESULT_FD. */
+/* The inode of the result channel now (0 if it is closed). */
+static unsigned long long channel_inode(void)
+{
+    struct stat st;
+    return fstat(OT_RESULT_FD, &st) == 0 ? (unsigned long long)st.st_ino : 0;
+}
+
+/* Run the test called NAME alone and report its result on OT_RESULT_FD. */
 static int run_one(const char *name)
 {
     const struct test_entry *test = NULL;
@@ -147,21 +154,23 @@ static int run_one(const char *name)
     if (test == NULL)
         exit_usage("no test called '%s'", name);
 
-    /* While the test runs, the token is kept only masked (XOR with random
+    /* While the test runs, the key is kept only masked (XOR with random
      * bytes), so that code under test that searches the process's memory
-     * for it (48 hex digits) finds nothing. Code in this process could still
+     * for it finds nothing recognisable. Code in this process could still
      * undo the mask with work aimed at this harness: see README.md. */
-    static unsigned char masked[TOKEN_MAX], mask[TOKEN_MAX];
-    char token[TOKEN_MAX];
-    read_token(token, sizeof token);
-    size_t token_len = strlen(token);
-    if (getrandom(mask, sizeof mask, 0) != (ssize_t)sizeof mask)
+    static struct ot_run_key masked, mask;
+    struct ot_run_key run;
+    read_key(&run);
+    if (getrandom(&mask, sizeof mask, 0) != (ssize_t)sizeof mask)
         exit_errno("getrandom");
-    for (size_t i = 0; i < token_len; i++)
-        masked[i] = (unsigned char)token[i] ^ mask[i];
-    explicit_bzero(token, sizeof token);
+    for (size_t i = 0; i < sizeof run; i++)
+        ((unsigned char *)&masked)[i] = ((unsigned char *)&run)[i] ^ ((unsigned char *)&mask)[i];
+    explicit_bzero(&run, sizeof run);
+    /* The channel the runner gave us: a message is sealed for it alone, so a
+     * channel replaced by the code under test gets a seal the runner refuses. */
+    unsigned long long channel = channel_inode();
     /* Programs that the test starts must not inherit the result channel. */
-    if (fcntl(RESULT_FD, F_SETFD, FD_CLOEXEC) == -1)
+    if (fcntl(OT_RESULT_FD, F_SETFD, FD_CLOEXEC) == -1)
         exit_errno("fcntl result channel");
 
     register_tests(test, 1);
@@ -169,26 +178,30 @@ static int run_one(const char *name)
     if (CU_run_all_tests() != CUE_SUCCESS)
         exit_msg("CU_run_all_tests: %s", CU_get_error_msg());
 
-    static char report[16384];
+    static char failures[16384], report[16384 + 256];
     bool passed = CU_get_number_of_tests_failed() == 0 && CU_get_number_of_tests_run() == 1;
-    for (size_t i = 0; i < token_len; i++)
-        token[i] = (char)(masked[i] ^ mask[i]);
-    token[token_len] = '\0';
-    snprintf(report, sizeof report, "%s %s\n", token, passed ? "PASS" : "FAIL");
-    describe_failures(report, sizeof report);
+    describe_failures(failures, sizeof failures);
     CU_cleanup_registry();
-
     fflush(stdout);
     fflush(stderr);
-    if (write_all(RESULT_FD, report, strlen(report)) == -1)
+    if (channel_inode() != channel) /* replaced while the test ran: say nothing */
+        _exit(0);
+    for (size_t i = 0; i < sizeof run; i++)
+        ((unsigned char *)&run)[i] = ((unsigned char *)&masked)[i] ^ ((unsigned char *)&mask)[i];
+    size_t len = ot_format_result(&run, OSLAB_LAB, test->name, channel,
+                                  passed ? "PASS" : "FAIL", failures, report, sizeof report);
+    explicit_bzero(&run, sizeof run);
+    if (write_all(OT_RESULT_FD, report, len) == -1)
         exit_errno("write result");
     _exit(0);
 }
 
 /* Run every test in this process with CUnit's verbose report. */
-static int run_all(void)
+/* Run TESTS (COUNT of them) in this process, CUnit verbose: debugging only.
+ * Returns 0 when every one passed, 1 otherwise. */
+static int run_here(const struct test_entry *tests, size_t count)
 {
-    register_tests(all_tests, test_count);
+    register_tests(tests, count);
     CU_basic_set_mode(CU_BRM_VERBOSE);
     if (CU_basic_run_tests() != CUE_SUCCESS)
         exit_msg("CU_basic_run_tests: %s", CU_get_error_msg());
@@ -198,16 +211,40 @@ static int run_all(void)
     return failed == 0 ? 0 : 1;
 }
 
+/* The table entry of the test called NAME, or NULL. */
+static const struct test_entry *find_test(const char *name)
+{
+    for (size_t i = 0; i < test_count; i++)
+        if (strcmp(all_tests[i].name, name) == 0)
+            return &all_tests[i];
+    return NULL;
+}
+
 int main(int argc, char *argv[])
 {
     if (argc == 3 && strcmp(argv[1], "--run") == 0)
         return run_one(argv[2]);
     if (argc == 2 && strcmp(argv[1], "--all") == 0)
-        return run_all();
+        return run_here(all_tests, test_count);
+    if (argc == 3 && strcmp(argv[1], "--debug") == 0) {
+        const struct test_entry *test = find_test(argv[2]);
+        if (test == NULL)
+            exit_usage("no test '%s' (run-tests --list names them)", argv[2]);
+        return run_here(test, 1);
+    }
+    if (argc == 2 && strcmp(argv[1], "--help") == 0) {
+        printf("usage: %s --run NAME | --list | --all | --debug NAME\n"
+               "  --run NAME    run one test for the grader (it needs the grader's channel)\n"
+               "  --list        the names of the tests\n"
+               "  --all         every test in this process, for debugging (not a grade)\n"
+               "  --debug NAME  one test in this process, for debugging (e.g. under gdb)\n",
+               argv[0]);
+        return 0;
+    }
     if (argc == 2 && strcmp(argv[1], "--list") == 0) {
         for (size_t i = 0; i < test_count; i++)
             printf("%s\n", all_tests[i].name);
         return 0;
     }
-    exit_usage("usage: %s --run NAME | --list | --all", argv[0]);
+    exit_usage("usage: %s --run NAME | --list | --all | --debug NAME", argv[0]);
 }

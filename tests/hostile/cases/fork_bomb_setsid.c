@@ -1,8 +1,9 @@
 /*
  * fork_bomb_setsid - a fork bomb in which every process first moves to a
  * session of its own (out of reach of a signal to the test's process group)
- * and forks until the process limit stops it; the test itself goes on and
- * finishes normally, leaving the bomb behind.
+ * and forks until the process limit stops it. Its first process is a child
+ * of the test process, which the reference's terminate_children waits for
+ * (every child must be reaped): the test times out, and the bomb is left.
  * Class: process abuse
  * Unprivileged: yes
  */

@@ -6,6 +6,10 @@
 
 #include <fcntl.h>    /* O_CREAT */
 #include <signal.h>   /* raise */
+#include <sched.h>    /* CLONE_NEWUSER */
+#include <sys/prctl.h> /* PR_GET_NO_NEW_PRIVS */
+#include <sys/resource.h> /* getrlimit: the CPU limit */
+#include <sys/syscall.h> /* SYS_keyctl */
 #include <sys/mman.h> /* shm_open */
 #include <sys/wait.h> /* waitpid */
 
@@ -236,4 +240,37 @@ void st_binary_junk(void)
 void st_exit_125(void)
 {
     exit(125);
+}
+
+void st_cpu_limit(void)
+{
+    /* The runner's CPU limit must leave room between soft and hard, so that
+     * a busy process gets SIGXCPU (reported as the CPU limit), not SIGKILL.
+     * Lowering the soft limit to 1 s keeps this test short. */
+    struct rlimit rl;
+    CU_ASSERT_FATAL(getrlimit(RLIMIT_CPU, &rl) == 0);
+    CU_ASSERT_FATAL(rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < rl.rlim_max);
+    rl.rlim_cur = 1;
+    CU_ASSERT_FATAL(setrlimit(RLIMIT_CPU, &rl) == 0);
+    for (volatile unsigned long spin = 0;; spin++)
+        continue;
+}
+
+void st_no_escape(void)
+{
+    /* Every test runs with no new privileges and under the runner's seccomp
+     * filter: calls that reach beyond the test fail with EPERM, even those
+     * an ordinary process may make (a user namespace, its session keyring). */
+    CU_ASSERT_EQUAL(prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0), 1);
+    errno = 0;
+    CU_ASSERT(unshare(CLONE_NEWUSER) == -1 && errno == EPERM);
+    errno = 0;
+    CU_ASSERT(syscall(SYS_clone, CLONE_NEWNS | SIGCHLD, NULL, NULL, NULL, NULL) == -1 &&
+              errno == EPERM);
+    errno = 0;
+    CU_ASSERT(syscall(SYS_keyctl, 0 /* KEYCTL_GET_KEYRING_ID */, -3 /* session */, 0) == -1 &&
+              errno == EPERM);
+    errno = 0;
+    CU_ASSERT(syscall(SYS_process_vm_readv, getppid(), NULL, 0, NULL, 0, 0) == -1 &&
+              errno == EPERM);
 }
