@@ -129,6 +129,11 @@ void ot_end(struct ot_session *s);
 /* The children of PARENT (from /proc/PID/task/TID/children): count, up to MAX stored. */
 size_t ot_children(pid_t parent, pid_t *pids, size_t max);
 
+/* How many descriptors process PID has open (0: this process), from
+ * /proc/PID/fd; fails the test if it cannot be read. Compare two counts
+ * taken the same way to find a descriptor leak. */
+int ot_open_descriptors(pid_t pid);
+
 /* How many children of PARENT are zombies (state Z). */
 size_t ot_zombie_children(pid_t parent);
 

@@ -424,6 +424,24 @@ void ot_end(struct ot_session *s)
 
 /* ---- Processes -------------------------------------------------------------- */
 
+int ot_open_descriptors(pid_t pid)
+{
+    char path[64];
+    if (pid == 0)
+        snprintf(path, sizeof path, "/proc/self/fd");
+    else
+        snprintf(path, sizeof path, "/proc/%d/fd", (int)pid);
+    DIR *dir = opendir(path);
+    OT_ASSERT(dir != NULL, "test: opendir %s: %s", path, strerror(errno));
+    int count = 0;
+    struct dirent *entry;
+    while ((entry = readdir(dir)) != NULL)
+        if (entry->d_name[0] != '.')
+            count++;
+    closedir(dir);
+    return pid == 0 ? count - 1 : count; /* not the one opendir held */
+}
+
 size_t ot_children(pid_t parent, pid_t *pids, size_t max)
 {
     char path[64];

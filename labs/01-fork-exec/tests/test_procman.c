@@ -49,22 +49,6 @@ static bool row_shows(const char *line, const char *state)
     return strncmp(line + used, state, strlen(state)) == 0;
 }
 
-/* How many descriptors process PID has open. */
-static int open_descriptors(pid_t pid)
-{
-    char path[64];
-    snprintf(path, sizeof path, "/proc/%d/fd", (int)pid);
-    DIR *dir = opendir(path);
-    OT_ASSERT(dir != NULL, "test: opendir %s: %s", path, strerror(errno));
-    int count = 0;
-    struct dirent *entry;
-    while ((entry = readdir(dir)) != NULL)
-        if (entry->d_name[0] != '.')
-            count++;
-    closedir(dir);
-    return count;
-}
-
 /* ot_wait_until predicate: is the file named ARG there? */
 static bool file_exists(void *arg)
 {
@@ -323,7 +307,7 @@ void test_redirections(void)
     ot_write_file("out.txt", longer);
     pm_send(pm, "list"); /* procman is up and has settled */
     pm_expect(pm, OT_STDOUT, "PID STATE", 2000, "'list' answers");
-    int fds_before = open_descriptors(pm->pid);
+    int fds_before = ot_open_descriptors(pm->pid);
 
     pm_send(pm, "run cat < in.txt > out.txt");
     pm_expect(pm, OT_STDOUT, "ended ", 2000, "'run cat < in.txt > out.txt' ends");
@@ -358,7 +342,7 @@ void test_redirections(void)
 
     pm_send(pm, "list");
     pm_expect(pm, OT_STDOUT, "PID STATE", 2000, "'list' answers");
-    int fds_after = open_descriptors(pm->pid);
+    int fds_after = ot_open_descriptors(pm->pid);
     /* clause SC-17 */
     OT_ASSERT(fds_after == fds_before,
               "procman had %d open descriptors before the redirections and %d after: open the "

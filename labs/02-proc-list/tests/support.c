@@ -309,16 +309,3 @@ pid_t unused_pid(void)
         ;
     return pid;
 }
-
-/* How many descriptors this process has open. */
-int open_descriptors(void)
-{
-    DIR *dir = opendir("/proc/self/fd");
-    OT_ASSERT(dir != NULL, "test: opendir /proc/self/fd: %s", strerror(errno));
-    int count = 0;
-    struct dirent *entry;
-    while ((entry = readdir(dir)) != NULL)
-        count += entry->d_name[0] != '.';
-    closedir(dir);
-    return count;
-}

@@ -96,6 +96,4 @@ void random_name(char *name, size_t len);
 pid_t unused_pid(void);
 
 /* How many descriptors this process has open (/proc/self/fd). */
-int open_descriptors(void);
-
 #endif /* SUPPORT_H */

@@ -82,11 +82,11 @@ void kill_escalates(void)
     int grace = (int)ot_random(100, 200);
     struct kill_report report;
     memset(&report, 0x5a, sizeof report);
-    int fds_before = open_descriptors();
+    int fds_before = ot_open_descriptors(0);
     int64_t before = now_ms();
     int rc = terminate_process(t->pid, SIGTERM, grace, &report);
     int64_t after = now_ms();
-    int fds_after = open_descriptors();
+    int fds_after = ot_open_descriptors(0);
     OT_ASSERT(fds_after == fds_before, /* clause TP-7 */
               "terminate_process left %d more descriptors open: close the pidfd",
               fds_after - fds_before);

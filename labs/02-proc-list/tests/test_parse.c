@@ -536,7 +536,7 @@ void scan_skips_vanished(void)
                   FAKE_TREE_TRIES);
     const char *root = tree.root;
     pid_t base = tree.base;
-    int fds_before = open_descriptors();
+    int fds_before = ot_open_descriptors(0);
     const struct fake_proc *procs = tree.procs;
     size_t complete = tree.complete - (tree.private_hidden ? 1 : 0);
 
@@ -651,7 +651,7 @@ void scan_skips_vanished(void)
               rc, strerror(err));
     proc_list_free(&list);
     thread_list_free(&threads);
-    int fds_after = open_descriptors();
+    int fds_after = ot_open_descriptors(0);
     OT_ASSERT(fds_after == fds_before, /* clause SP-11 */
               "this process had %d open descriptors before the scans and %d after: close every "
               "file and directory you open, also when you skip a process or thread that vanished",

@@ -227,19 +227,6 @@ bool mapping_of(const void *addr, char perms[8], size_t *length)
     return found;
 }
 
-int open_descriptors(void)
-{
-    DIR *dir = opendir("/proc/self/fd");
-    OT_ASSERT(dir != NULL, "test: opendir /proc/self/fd: %s", strerror(errno));
-    int count = 0;
-    struct dirent *entry;
-    while ((entry = readdir(dir)) != NULL)
-        if (entry->d_name[0] != '.')
-            count++;
-    closedir(dir);
-    return count - 1; /* not the one opendir holds */
-}
-
 /* This process's address space in KiB (VmSize of /proc/self/status), -1 if unknown. */
 long long virtual_size_kib(void)
 {

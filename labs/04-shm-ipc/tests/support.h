@@ -79,9 +79,6 @@ int mappings_of(const char *needle);
  * and the bytes from ADDR to its end in *LENGTH; false if ADDR is in none. */
 bool mapping_of(const void *addr, char perms[8], size_t *length);
 
-/* How many descriptors this process has open. */
-int open_descriptors(void);
-
 /* This process's address space in KiB (VmSize of /proc/self/status), -1 if unknown. */
 long long virtual_size_kib(void);
 

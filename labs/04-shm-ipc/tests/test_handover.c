@@ -262,7 +262,7 @@ void test_stale_object_force(void)
     /* And on a fresh name: the object, its size, its mapping, no descriptor left. */
     char *fresh = unique_object_name("fresh");
     size_t data_size = (size_t)ot_random(1, 100000);
-    int fds = open_descriptors();
+    int fds = ot_open_descriptors(0);
     created = region_create(&r, fresh, data_size, false);
     OT_ASSERT(created == 0 && r.header != NULL, /* clause RC-1 */
               "region_create on a fresh name returned %d (%s)", created, strerror(errno));
@@ -282,7 +282,7 @@ void test_stale_object_force(void)
               object_size(fresh), perms, r.length, (unsigned long long)r.header->data_size);
     OT_ASSERT(atomic_load(&r.header->state) == HANDOVER_EMPTY, /* clause RC-1 */
               "a new object's state must stay HANDOVER_EMPTY until region_publish");
-    OT_ASSERT(open_descriptors() == fds, /* clause RC-1 */
+    OT_ASSERT(ot_open_descriptors(0) == fds, /* clause RC-1 */
               "region_create left a descriptor open: close it once the object is mapped");
     check_object_mode(fresh, "region_create");
     OT_ASSERT(region_release(&r, true) == 0 && !object_exists(fresh),
@@ -396,7 +396,7 @@ static char *no_room_name;
  * descriptor stayed open. */
 static noreturn void create_without_room(void)
 {
-    int fds = open_descriptors();
+    int fds = ot_open_descriptors(0);
     struct rlimit saved;
     long long vm_kib = virtual_size_kib();
     if (vm_kib < 0 || getrlimit(RLIMIT_AS, &saved) == -1)
@@ -414,7 +414,7 @@ static noreturn void create_without_room(void)
         _exit(1);
     if (object_exists(no_room_name))
         _exit(3);
-    if (open_descriptors() != fds)
+    if (ot_open_descriptors(0) != fds)
         _exit(5);
     _exit(error == ENOMEM ? 0 : 2);
 }
@@ -630,7 +630,7 @@ void test_attach_checks_and_gives_up(void)
 {
     char *name = unique_object_name("attach");
     int64_t start = now_ms();
-    int fds = open_descriptors();
+    int fds = ot_open_descriptors(0);
     expect_attach_fails(name, 200, ETIMEDOUT, 0, "a name that never appears");
     OT_ASSERT(now_ms() - start >= 200, /* clause RA-4 */
               "region_attach gave up on a missing name after %lld ms, before its 200 ms",
@@ -703,7 +703,7 @@ void test_attach_checks_and_gives_up(void)
               "region_attach must map the whole object MAP_SHARED for reading and writing: "
               "its mapping is \"%s\" with %zu bytes from r->header",
               perms, mapped);
-    OT_ASSERT(open_descriptors() == fds, /* clause RA-4 */
+    OT_ASSERT(ot_open_descriptors(0) == fds, /* clause RA-4 */
               "region_attach (or a failed attempt) left a descriptor open: close it");
     region_acknowledge(&r);
     OT_ASSERT(atomic_load(&header->state) == HANDOVER_ACKNOWLEDGED, /* clause RK-1 */
