@@ -158,6 +158,10 @@ $(B)/lab/%.o: $(LAB_DIR)/%.c $(FLAGS_MK) | $(GEN_H)
 # --compile, target student-objects, as the sandbox's UID, with limits and a
 # deadline) and links as the grader with STUDENT_PREBUILT=1: then a missing
 # student object is an error, never compiled here.
+# A lab with race tests also builds the student files with TSan (its
+# TSAN_CFLAGS) into student/tsan/ (STUDENT_OBJS_EXTRA): compiled with the
+# others as untrusted code, and checked to define exactly what the plain
+# objects define (check-symbols --same-as), the sanitizer's constructor aside.
 ifeq ($(STUDENT_PREBUILT),1)
 $(B)/student/%.o:
 	@echo "lab.mk: $@ must come from the sandboxed compile (runner --compile)" >&2; exit 1
@@ -166,8 +170,12 @@ $(B)/student/%.o: $(STUDENT_DIR)/%.c $(FLAGS_MK) | $(GEN_H)
 	$(call say,CC,$*.c)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS_HAND) $(DEP_FLAGS) -c -o $@ $<
+$(B)/student/tsan/%.o: $(STUDENT_DIR)/%.c $(FLAGS_MK) | $(GEN_H)
+	$(call say,CC,tsan/$*.c)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(TSAN_CFLAGS) $(DEP_FLAGS) -c -o $@ $<
 endif
-student-objects: $(STUDENT_OBJS)
+student-objects: $(STUDENT_OBJS) $(STUDENT_OBJS_EXTRA)
 
 $(B)/shared/%.o: $(KIT_DIR)/shared/%.c $(FLAGS_MK)
 	$(call say,CC,shared/$*.c)
@@ -184,8 +192,10 @@ $(B)/harness/%.o: $(HARNESS_DIR)/%.c $(TESTS_DEF) $(INSTRUCTOR_DEF) $(FLAGS_MK)
 	    -DOSLAB_PROGRAM_NAME='"$(PROGRAM)"' $(DEP_FLAGS) -c -o $@ $<
 
 # A submission may define only the lab's interface and no constructors.
-$(B)/student/.symbols-ok: $(STUDENT_OBJS) $(KIT_DIR)/scripts/check-symbols
+$(B)/student/.symbols-ok: $(STUDENT_OBJS) $(STUDENT_OBJS_EXTRA) $(KIT_DIR)/scripts/check-symbols
 	$(Q)$(KIT_DIR)/scripts/check-symbols --interface "$(INTERFACE)" $(STUDENT_OBJS)
+	$(Q)$(foreach o,$(STUDENT_OBJS_EXTRA),\
+	    $(KIT_DIR)/scripts/check-symbols --same-as $(B)/student/$(notdir $(o)) $(o) &&) true
 	$(Q)touch $@
 
 test:
