@@ -301,28 +301,36 @@ static bool cgroup_setup(char *note, size_t len)
         bits = (uint32_t)getpid();
     snprintf(unique, sizeof unique, "oslab-%d-%08x", (int)getpid(), (unsigned)bits);
     if (access("/sys/fs/cgroup/cgroup.controllers", F_OK) == 0) {
-        /* v2: the controllers must be enabled in our own cgroup's subtree,
-         * which the kernel allows only if no process sits in it but us... */
+        /* v2: a cgroup that holds processes (ours holds us and whoever
+         * started us) cannot hand controllers to its children, the root
+         * aside. So our folder goes under the nearest of our cgroup and its
+         * ancestors that hands out pids and memory already, or can be made
+         * to (the root can): as root on a systemd host, the root; in a
+         * container whose processes all sit in its top cgroup, none. */
         cgroup_v2 = true;
         if (!own_cgroup("", own, sizeof own)) {
             snprintf(note, len, "no cgroup v2 entry in /proc/self/cgroup");
             return false;
         }
-        snprintf(cgroup_base[0], sizeof cgroup_base[0], "/sys/fs/cgroup%s/%s", own, unique);
-        char parent[300];
-        snprintf(parent, sizeof parent, "/sys/fs/cgroup%s", own);
-        if (mkdir(cgroup_base[0], 0755) == -1) {
-            snprintf(note, len, "cannot make a cgroup (%s)", strerror(errno));
-            return false;
+        for (;;) {
+            char parent[200];
+            snprintf(parent, sizeof parent, "/sys/fs/cgroup%s", own);
+            snprintf(cgroup_base[0], sizeof cgroup_base[0], "/sys/fs/cgroup%s/%s", own, unique);
+            if (write_file(parent, "cgroup.subtree_control", "+pids +memory") &&
+                mkdir(cgroup_base[0], 0755) == 0) {
+                if (write_file(cgroup_base[0], "cgroup.subtree_control", "+pids +memory"))
+                    return true;
+                rmdir(cgroup_base[0]);
+            }
+            char *slash = strrchr(own, '/');
+            if (slash == NULL)
+                break; /* the root tried too */
+            *slash = '\0';
         }
-        if (!write_file(parent, "cgroup.subtree_control", "+pids +memory") ||
-            !write_file(cgroup_base[0], "cgroup.subtree_control", "+pids +memory")) {
-            snprintf(note, len, "cgroup v2 controllers cannot be enabled here (%s)",
-                     strerror(errno));
-            rmdir(cgroup_base[0]);
-            return false;
-        }
-        return true;
+        cgroup_base[0][0] = '\0';
+        snprintf(note, len, "cgroup v2: no cgroup above this one can hand out the pids and memory "
+                            "controllers (%s)", strerror(errno));
+        return false;
     }
     static const char *const controllers[2] = {"pids", "memory"};
     for (int i = 0; i < 2; i++) {
