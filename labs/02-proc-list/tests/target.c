@@ -3,11 +3,14 @@
  * Test support built from kit code only; never linked with student code.
  *
  *   pslist-target [--name NAME] [--thread NAME]... [--children N] [--zombie]
- *                 [--ignore-term | --term-delay-ms MS] [--tag TEXT]
+ *                 [--no-zombies] [--ignore-term | --term-delay-ms MS] [--tag TEXT]
  *
  * It names itself NAME (prctl PR_SET_NAME), starts one thread per --thread,
  * named as given (pthread_setname_np), forks N children that wait, and with
- * --zombie one child that exits at once and is left unreaped. Then it prints
+ * --zombie one child that exits at once and is left unreaped. With
+ * --no-zombies it ignores SIGCHLD: a child that ends is reaped by the kernel
+ * at once and vanishes from /proc without ever being a zombie (and at the end
+ * its children die with it, PR_SET_PDEATHSIG). Then it prints
  *
  *     ready PID threads TID... children PID... zombie PID
  *
@@ -33,10 +36,13 @@ enum { MAX_THREADS = 64, MAX_CHILDREN = 64 };
 static pid_t children[MAX_CHILDREN + 1];
 static int child_count;
 static long term_delay_ms;
+static bool no_zombies;
 
 /* Kill and reap every child: async-signal-safe (kill, waitpid). */
 static void end_children(void)
 {
+    if (no_zombies)
+        child_count = 0; /* a child's PID is free once it has ended: never kill it again */
     for (int i = 0; i < child_count; i++)
         kill(children[i], SIGKILL);
     for (int i = 0; i < child_count; i++) {
@@ -140,6 +146,8 @@ int main(int argc, char *argv[])
             term_delay_ms = get_long(argv[++i], 0, 10000, "--term-delay-ms");
         } else if (strcmp(argv[i], "--zombie") == 0) {
             zombie = true;
+        } else if (strcmp(argv[i], "--no-zombies") == 0) {
+            no_zombies = true;
         } else if (strcmp(argv[i], "--ignore-term") == 0) {
             ignore_term = true;
         } else if (strcmp(argv[i], "--tag") == 0 && has_value) {
@@ -176,6 +184,8 @@ int main(int argc, char *argv[])
     pthread_mutex_unlock(&lock);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
 
+    if (no_zombies)
+        signal(SIGCHLD, SIG_IGN);
     for (int i = 0; i < wanted_children; i++)
         children[child_count++] = fork_waiting_child(false);
     pid_t zombie_pid = 0;
