@@ -162,9 +162,10 @@ void parse_stat_fields(void)
     snprintf(junk_pid, sizeof junk_pid, "abc%s", strchr(line, ' '));
     replace_field(line, 4, "7x", junk_ppid, sizeof junk_ppid);
     replace_field(line, 3, "RS", two_letters, sizeof two_letters);
-    const char *bad[] = {"",        "1234",     "1234 (name", "name) S 1 2 3", "abc (x) S 1 1 1 1 1 1",
-                         cut,       short_line, no_space,     no_pid,          junk_pid,
-                         junk_ppid, two_letters};
+    const char *bad[] = {
+        "",        "1234",     "1234 (name", "name) S 1 2 3", "abc (x) S 1 1 1 1 1 1",
+        cut,       short_line, no_space,     no_pid,          junk_pid,
+        junk_ppid, two_letters};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         struct proc_stat out;
         errno = 0;
@@ -208,8 +209,8 @@ void parse_stat_fields(void)
         /* clause PS-5 */
         OT_ASSERT((rc == -1 && err == EINVAL) ||
                       (rc == 0 && number != 24 && stat_matches(&f, &out, why, sizeof why)),
-                  "parse_stat of a line whose field %d has %zu digits returned %d (%s)%s%s",
-                  number, sizeof digits - 1, rc, strerror(err), rc == 0 ? ": " : "",
+                  "parse_stat of a line whose field %d has %zu digits returned %d (%s)%s%s", number,
+                  sizeof digits - 1, rc, strerror(err), rc == 0 ? ": " : "",
                   rc == 0 ? (number == 24 ? "rss_pages does not fit a long" : why) : "");
         free(huge);
     }
@@ -476,10 +477,10 @@ struct fake_tree {
     struct fake_proc procs[16];
     size_t complete, total; /* procs[0 .. complete-1] can be read whole */
     char tricky[32], thread_name[32];
-    char *long_cmdline;     /* the daemon's, longer than any fixed buffer */
-    bool secret_hidden;     /* the secret's cmdline cannot be read (we are not root) */
-    bool private_hidden;    /* the stat of "private", the status of "shy" and the stat of
-                               one of the daemon's threads cannot be read */
+    char *long_cmdline;  /* the daemon's, longer than any fixed buffer */
+    bool secret_hidden;  /* the secret's cmdline cannot be read (we are not root) */
+    bool private_hidden; /* the stat of "private", the status of "shy" and the stat of
+                            one of the daemon's threads cannot be read */
 };
 
 /*
@@ -629,8 +630,9 @@ static void expect_real_failure(int number, const char *name, bool thread_stat, 
     make_dir(root);
     pid_t pid = (pid_t)ot_random(100, 30000) * 10;
     bool task_dir = thread_stat || strcmp(name, "task") != 0;
-    const struct fake_proc p = {pid,  1,    "loop", "loop", 1, false, true, true, task_dir,
-                                1000, 1000, {NULL, NULL, NULL}, false};
+    /* pid, ppid, name, cmdline, threads, kernel?, stat?, status?, task/?, UIDs, others */
+    const struct fake_proc p = {pid,      1,    "loop", "loop",           1,    false, true, true,
+                                task_dir, 1000, 1000,   {NULL, NULL, NULL}, false};
     make_fake_proc(root, &p, false);
     if (thread_stat)
         snprintf(path, sizeof path, "%s/%d/task/%d/stat", root, (int)pid, (int)pid);
@@ -748,14 +750,13 @@ void scan_skips_vanished(void)
 
     /* The same command lines from pslist, whose every fresh heap byte is 0xa5 (glibc's
      * perturb tunable): a byte read beyond those the file gave shows. */
-    char notasks[16], closed[16], proc_root[64];
+    char notasks[16], closed[16];
     snprintf(notasks, sizeof notasks, "%d", (int)base + 40);
     snprintf(closed, sizeof closed, "%d", (int)base + 140);
-    snprintf(proc_root, sizeof proc_root, "%s", root);
-    OT_ASSERT(setenv("GLIBC_TUNABLES", "glibc.malloc.perturb=90:glibc.malloc.tcache_count=0", 1) == 0,
-              "setenv: %s", strerror(errno));
+    const char *perturbed = "glibc.malloc.perturb=90:glibc.malloc.tcache_count=0";
+    OT_ASSERT(setenv("GLIBC_TUNABLES", perturbed, 1) == 0, "setenv: %s", strerror(errno));
     struct ot_result r;
-    run_pslist((const char *[]){"--proc-root", proc_root, "--tsv", "--no-header", "--pid", notasks,
+    run_pslist((const char *[]){"--proc-root", root, "--tsv", "--no-header", "--pid", notasks,
                                 "--pid", closed, NULL},
                3000, &r);
     unsetenv("GLIBC_TUNABLES");
@@ -766,10 +767,10 @@ void scan_skips_vanished(void)
     OT_ASSERT(ot_exit_status(&r) == 0 && notasks_command != NULL && closed_command != NULL &&
                   strcmp(notasks_command, "\t notasks  x") == 0 &&
                   strcmp(closed_command, "\tclosed -x") == 0,
-              "'pslist --proc-root %s --tsv --pid %s --pid %s' must show the commands ' notasks  x' "
-              "(cmdline \"\\0notasks\\0\\0x\\0\": empty arguments show as spaces) and 'closed "
-              "-x' (\"closed\\0-x\": no final NUL, nothing dropped, nothing read past the end); "
-              "it exited %d and wrote:\n%s%s",
+              "'pslist --proc-root %s --tsv --pid %s --pid %s' must show the commands "
+              "' notasks  x' (cmdline \"\\0notasks\\0\\0x\\0\": empty arguments show as spaces) "
+              "and 'closed -x' (\"closed\\0-x\": no final NUL, nothing dropped, nothing read past "
+              "the end); it exited %d and wrote:\n%s%s",
               root, notasks, closed, ot_exit_status(&r), r.out, r.err);
     free(notasks_row);
     free(closed_row);

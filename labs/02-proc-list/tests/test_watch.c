@@ -202,7 +202,8 @@ void fallback_without_pidfd(void)
     for (int i = 0; i < 2; i++)
         snprintf(child[i], sizeof child[i], "%d", (int)parent->children[i]);
     struct ot_result r;
-    run_program(nopidfd, (const char *[]){"--kill", child[0], "--grace-ms", "1000", NULL}, 2500, &r);
+    run_program(nopidfd, (const char *[]){"--kill", child[0], "--grace-ms", "1000", NULL}, 2500,
+                &r);
     snprintf(needle, sizeof needle, "%s ended after SIGTERM", child[0]);
     /* clause TP-1 clause WW-4 */
     OT_ASSERT(ot_exit_status(&r) == 0 && strstr(r.err, needle) != NULL &&
