@@ -202,13 +202,13 @@ void fallback_without_pidfd(void)
     for (int i = 0; i < 2; i++)
         snprintf(child[i], sizeof child[i], "%d", (int)parent->children[i]);
     struct ot_result r;
-    run_program(nopidfd, (const char *[]){"--kill", child[0], "--grace-ms", "1000", NULL}, 2500,
+    run_program(nopidfd, (const char *[]){"--kill", child[0], "--grace-ms", "2000", NULL}, 3000,
                 &r);
     snprintf(needle, sizeof needle, "%s ended after SIGTERM", child[0]);
     /* clause TP-1 clause WW-4 */
     OT_ASSERT(ot_exit_status(&r) == 0 && strstr(r.err, needle) != NULL &&
                   strstr(r.err, "SIGKILL") == NULL,
-              "'pslist-nopidfd --kill %s --grace-ms 1000' (a process that ends at SIGTERM and is "
+              "'pslist-nopidfd --kill %s --grace-ms 2000' (a process that ends at SIGTERM and is "
               "reaped at once: its /proc/%s vanishes) must log '%s' without SIGKILL and exit 0; "
               "it exited %d:\n%s",
               child[0], child[0], needle, ot_exit_status(&r), r.err);
