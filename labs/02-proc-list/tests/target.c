@@ -4,6 +4,7 @@
  *
  *   pslist-target [--name NAME] [--thread NAME]... [--children N] [--zombie]
  *                 [--no-zombies] [--ignore-term | --term-delay-ms MS] [--tag TEXT]
+ *                 [--leader-exits]
  *
  * It names itself NAME (prctl PR_SET_NAME), starts one thread per --thread,
  * named as given (pthread_setname_np), forks N children that wait, and with
@@ -14,7 +15,9 @@
  *
  *     ready PID threads TID... children PID... zombie PID
  *
- * and reads stdin. "exit" makes it print "ended EPOCH_MS" (the wall-clock
+ * and reads stdin (with --leader-exits, its main thread ends instead: the
+ * process, state Z in /proc/PID/stat, lives on in its other threads until
+ * it is killed; it reads nothing). "exit" makes it print "ended EPOCH_MS" (the wall-clock
  * time in milliseconds, taken just before _exit) and end; "quit" or end of
  * input makes it kill and reap its children and exit 0, leaving nothing behind.
  *
@@ -131,7 +134,7 @@ int main(int argc, char *argv[])
 {
     const char *thread_names[MAX_THREADS];
     int thread_count = 0, wanted_children = 0;
-    bool zombie = false, ignore_term = false;
+    bool zombie = false, ignore_term = false, leader_exits = false;
 
     for (int i = 1; i < argc; i++) {
         bool has_value = i + 1 < argc;
@@ -148,6 +151,8 @@ int main(int argc, char *argv[])
             zombie = true;
         } else if (strcmp(argv[i], "--no-zombies") == 0) {
             no_zombies = true;
+        } else if (strcmp(argv[i], "--leader-exits") == 0) {
+            leader_exits = true;
         } else if (strcmp(argv[i], "--ignore-term") == 0) {
             ignore_term = true;
         } else if (strcmp(argv[i], "--tag") == 0 && has_value) {
@@ -214,6 +219,8 @@ int main(int argc, char *argv[])
         printf(" %d", (int)children[i]);
     printf(" zombie %d\n", (int)zombie_pid);
     fflush(stdout);
+    if (leader_exits)
+        pthread_exit(NULL);
 
     char line[256];
     while (fgets(line, sizeof line, stdin) != NULL) {
