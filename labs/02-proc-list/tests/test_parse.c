@@ -748,16 +748,20 @@ void scan_skips_vanished(void)
               (int)base + 30);
     proc_list_free(&list);
 
-    /* The same command lines from pslist, whose every fresh heap byte is 0xa5 (glibc's
-     * perturb tunable): a byte read beyond those the file gave shows. */
-    char notasks[16], closed[16];
+    /* The same command lines from pslist, with glibc's malloc tunables set so that
+     * every heap byte it gets is 0xa5 (perturb), a byte read beyond those the file
+     * gave shows, and every block is a mapping of its own (mmap_threshold 0), which
+     * realloc moves as it grows: a pointer kept to the old block fails at once. */
+    char notasks[16], closed[16], daemon[16];
     snprintf(notasks, sizeof notasks, "%d", (int)base + 40);
     snprintf(closed, sizeof closed, "%d", (int)base + 140);
-    const char *perturbed = "glibc.malloc.perturb=90:glibc.malloc.tcache_count=0";
+    snprintf(daemon, sizeof daemon, "%d", (int)base + 10);
+    const char *perturbed =
+        "glibc.malloc.perturb=90:glibc.malloc.tcache_count=0:glibc.malloc.mmap_threshold=0";
     OT_ASSERT(setenv("GLIBC_TUNABLES", perturbed, 1) == 0, "setenv: %s", strerror(errno));
     struct ot_result r;
     run_pslist((const char *[]){"--proc-root", root, "--tsv", "--no-header", "--pid", notasks,
-                                "--pid", closed, NULL},
+                                "--pid", closed, "--pid", daemon, NULL},
                3000, &r);
     unsetenv("GLIBC_TUNABLES");
     char *notasks_row = find_row(r.out, base + 40), *closed_row = find_row(r.out, base + 140);
@@ -772,6 +776,21 @@ void scan_skips_vanished(void)
               "and 'closed -x' (\"closed\\0-x\": no final NUL, nothing dropped, nothing read past "
               "the end); it exited %d and wrote:\n%s%s",
               root, notasks, closed, ot_exit_status(&r), r.out, r.err);
+    char *daemon_row = find_row(r.out, base + 10);
+    const char *daemon_command = daemon_row ? strrchr(daemon_row, '\t') : NULL;
+    char *expected_daemon = test_malloc(strlen(tree.long_cmdline) + 2);
+    expected_daemon[0] = '\t';
+    for (size_t i = 0; tree.long_cmdline[i] != '\0'; i++)
+        expected_daemon[i + 1] = tree.long_cmdline[i] == '|' ? ' ' : tree.long_cmdline[i];
+    expected_daemon[strlen(tree.long_cmdline) + 1] = '\0';
+    /* clause SP-10 */
+    OT_ASSERT(daemon_command != NULL && strcmp(daemon_command, expected_daemon) == 0,
+              "'pslist --proc-root %s --tsv --pid %s' must show the whole command line of %zu "
+              "bytes, '%.60s...'; it exited %d and wrote %zu bytes: %.200s\n%s",
+              root, daemon, strlen(expected_daemon) - 1, expected_daemon + 1,
+              ot_exit_status(&r), strlen(r.out), r.out, r.err);
+    free(expected_daemon);
+    free(daemon_row);
     free(notasks_row);
     free(closed_row);
     ot_result_free(&r);
