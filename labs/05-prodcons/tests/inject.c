@@ -74,8 +74,8 @@ static struct {
     sem_t *sem;
     int sleeping; /* threads inside sem_wait on SEM */
 } sleepers[SLEEPER_SEMS];
-static sem_t *turn_sem;         /* the semaphore a post is handing a turn on; NULL: none */
-static bool turn_claimed;       /* a woken thread has the turn */
+static sem_t *turn_sem;          /* the semaphore a post is handing a turn on; NULL: none */
+static bool turn_claimed;        /* a woken thread has the turn */
 static unsigned long turn_given; /* turns handed out so far, the current one included */
 static unsigned long turn_ended; /* turns over: turn_given once the current one is */
 
@@ -94,7 +94,9 @@ static void count_sleeper(sem_t *sem, int delta)
         if (sleepers[i].sleeping == 0 && free_entry == -1)
             free_entry = i;
     }
-    if (delta > 0 && free_entry != -1) { /* no room: the rule does not apply to SEM */
+    /* With no entry free the rule does not apply to SEM: a test never uses
+     * that many semaphores at once. */
+    if (delta > 0 && free_entry != -1) {
         sleepers[free_entry].sem = sem;
         sleepers[free_entry].sleeping = 1;
     }
