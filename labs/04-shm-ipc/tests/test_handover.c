@@ -203,23 +203,23 @@ void test_get_then_put(void)
 void test_get_waits_for_size(void)
 {
     /* put holds the object at 0 bytes for 800 ms after creating it; get
-     * (held 50 ms after its own shm_open) finds it that small, both ways,
-     * even on a machine so loaded that get takes long to start. */
+     * finds it that small, both ways, even on a machine so loaded that get
+     * takes long to start. get is ordered/shmipc, which copies out only once
+     * put (shmipc-racedelay) has copied everything in: a ready flag set too
+     * early is test_flag_after_data's concern, never this test's by chance. */
     setenv("SHMIPC_DELAY_CREATE_MS", "800", 1);
-    setenv("SHMIPC_DELAY_OPEN_MS", "50", 1);
-    const char *racy = ot_program_named("shmipc-racedelay");
-    char program[4096];
-    snprintf(program, sizeof program, "%s", racy);
+    char put_program[4096], get_program[4096];
+    snprintf(put_program, sizeof put_program, "%s", ot_program_named("shmipc-racedelay"));
+    snprintf(get_program, sizeof get_program, "%s", ot_program_named("ordered/shmipc"));
     struct payload p = make_payload("size", (size_t)ot_random(1 << 20, 4 << 20));
-    hand_over(program, program, PUT_FIRST, &p, /* clause RA-3 */
+    hand_over(put_program, get_program, PUT_FIRST, &p, /* clause RA-3 */
               "put held after shm_open, before ftruncate; get started then");
     drop_payload(&p);
     p = make_payload("size", (size_t)ot_random(1 << 20, 4 << 20));
-    hand_over(program, program, GET_FIRST, &p, /* clause RA-3 */
+    hand_over(put_program, get_program, GET_FIRST, &p, /* clause RA-3 */
               "get waiting first; put held after shm_open, before ftruncate");
     drop_payload(&p);
     unsetenv("SHMIPC_DELAY_CREATE_MS");
-    unsetenv("SHMIPC_DELAY_OPEN_MS");
 }
 
 void test_flag_after_data(void)
