@@ -485,12 +485,37 @@ void test_put_error_cleans_up(void)
     drop_payload(&p);
 }
 
+/* ot_wait_until predicate: has put published the object named ARG (its
+ * state HANDOVER_READY), so that it now waits for get's acknowledgement? */
+static bool object_published(void *arg)
+{
+    int fd = shm_open(arg, O_RDONLY, 0);
+    if (fd == -1)
+        return false;
+    bool ready = false;
+    struct stat st;
+    if (fstat(fd, &st) == 0 && st.st_size >= REGION_HEADER_SIZE) {
+        struct region_header *header = mmap(NULL, REGION_HEADER_SIZE, PROT_READ, MAP_SHARED, fd, 0);
+        if (header != MAP_FAILED) {
+            ready = atomic_load(&header->state) == HANDOVER_READY;
+            munmap(header, REGION_HEADER_SIZE);
+        }
+    }
+    close(fd);
+    return ready;
+}
+
 void test_signals_clean_up(void)
 {
     struct payload p = make_payload("signal", (size_t)ot_random(1 << 20, 2 << 20));
     const char *put_args[] = {"put", p.name, "in.bin", "--timeout-ms", "10000", NULL};
     struct ot_session *put = start_shmipc(ot_program(), put_args);
     await_object(put, &p);
+    /* The SIGTERM goes to a put waiting for get, once it has published: sent
+     * while put still copies, it would find a put that does not wait at all
+     * (test_put_timeout_cleans_up's concern) still running or already gone,
+     * by chance. A put that never publishes gets it after 3 s. */
+    ot_wait_until(object_published, p.name, 3000);
     kill(ot_session_pid(put), SIGTERM);
     int status = finish_shmipc(put, 3000, "put after SIGTERM");
     OT_ASSERT(status == 1 &&
