@@ -113,6 +113,18 @@ noreturn void exit_usage(const char *fmt, ...)
     exit(2);
 }
 
+/* Print "Try 'PROG --help'." and exit(2), after the option parser has printed what was wrong. */
+noreturn void exit_usage_hint(void)
+{
+    const char *prog = program_invocation_short_name;
+    char line[LINE_SIZE];
+    int n = snprintf(line, sizeof line, "Try '%s --help'.\n", prog);
+
+    fflush(stdout);
+    (void)write_all(STDERR_FILENO, line, n < 0 ? 0 : (size_t)n);
+    exit(2);
+}
+
 /* In a forked child: print "PROG: MESSAGE: strerror(errno)" and _exit(STATUS). */
 noreturn void exit_child_errno(int status, const char *fmt, ...)
 {

@@ -9,6 +9,7 @@
 #   INTERFACE := start_command ...  # the global symbols STUDENT files may define
 #   TESTS     := tests/test_x.c     # graded tests; their table is tests/tests.def
 #   LDLIBS    := -pthread           # optional extra libraries
+#   RACE_TESTS := yes               # optional: it has race tests (see tsan-probe)
 #   include ../../shared/lab.mk
 #
 # Variables a caller may set:
@@ -21,7 +22,8 @@
 # student-objects (the submission's objects alone), harness-test (the
 # runner's unit tests), grade-kit (the runner and every object made from kit
 # files: what grading builds once and reuses; no student file is read), test,
-# grade, mutate (scripts/mutate: MUTATE_ARGS=...), bench, clean, print-student.
+# grade, mutate (scripts/mutate: MUTATE_ARGS=...), bench, clean, print-student,
+# print-race-tests.
 
 # The lab folder, by a path make can use (one without a space: here.mk).
 include $(dir $(lastword $(MAKEFILE_LIST)))here.mk
@@ -87,7 +89,7 @@ KIT_OBJS := $(sort $(MAIN_OBJ) $(GIVEN_OBJS) $(TEST_OBJS) $(GEN_OBJ) $(SHARED_OB
 SYMBOLS_OK := $(if $(SAN),,$(B)/student/.symbols-ok)
 
 .PHONY: all grade-build grade-kit runner harness-test student-objects test grade mutate bench \
-        clean print-student print-program
+        clean print-student print-program print-race-tests
 .DEFAULT_GOAL := all
 
 ifeq ($(SOURCE_KIND)$(B_ORIGIN),labsundefined)
@@ -124,6 +126,15 @@ $(B)/test-verdict: $(B)/harness/test_verdict.o $(B)/harness/verdict.o $(B)/harne
 	$(Q)$(CC) $(LDFLAGS_COMMON) -o $@ $^ $(CUNIT_LIBS)
 harness-test: $(B)/test-verdict
 	$(Q)$<
+
+# tsan-probe: a trivial ThreadSanitizer program (harness/tsan_probe.c) that
+# says whether TSan can run here. A lab with race tests (RACE_TESTS := yes)
+# lists it in GRADE_EXTRA when the compiler has TSan; scripts/grade runs it
+# for the report's "race checker:" line. Kit files only, no other sanitizer.
+$(B)/tsan-probe: $(HARNESS_DIR)/tsan_probe.c $(FLAGS_MK)
+	$(call say,CC,tsan_probe.c)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -std=c17 $(OPT_FLAGS) $(WARN_FLAGS) -fsanitize=thread -o $@ $< -pthread
 
 # gengetopt: generator flags live in the .ggo's "args"; the header is made
 # by the same run as the C file, so it only waits for it (safe under make -j).
@@ -188,6 +199,8 @@ print-student:
 	@echo $(STUDENT)
 print-program:
 	@echo $(PROGRAM)
+print-race-tests:
+	@echo $(RACE_TESTS)
 
 clean:
 	rm -rf $(B) $(LAB_DIR)/$(PROGRAM) $(CLEAN_EXTRA)

@@ -56,6 +56,10 @@ noreturn void exit_msg(const char *fmt, ...) OSLAB_PRINTF(1, 2);
 /* Print "PROG: MESSAGE\nTry 'PROG --help'." and exit(2): bad command line. */
 noreturn void exit_usage(const char *fmt, ...) OSLAB_PRINTF(1, 2);
 
+/* Print "Try 'PROG --help'." and exit(2): for a bad command line that the
+ * option parser (gengetopt's) has already described. */
+noreturn void exit_usage_hint(void);
+
 /*
  * In a forked child: print "PROG: MESSAGE: strerror(errno)" and _exit(status).
  * _exit, not exit: the child must not flush the parent's copied stdio buffers

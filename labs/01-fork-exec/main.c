@@ -169,8 +169,7 @@ static void parse_options(int argc, char *argv[], struct gengetopt_args_info *ar
     argv[0] = program_invocation_short_name;
     if (cmdline_parser(argc, argv, args) != 0) {
         /* getopt has printed the line that names the bad option. */
-        fprintf(stderr, "Try '%s --help'.\n", program_invocation_short_name);
-        exit(2);
+        exit_usage_hint();
     }
     if (args->inputs_num > 0)
         exit_usage("unexpected argument '%s'", args->inputs[0]);

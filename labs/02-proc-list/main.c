@@ -306,10 +306,9 @@ int main(int argc, char *argv[])
     int status = 0;
 
     if (cmdline_parser(argc, argv, &args) != 0) {
-        /* The parser has printed what was wrong; add the hint, as exit_usage does. */
-        fprintf(stderr, "Try '%s --help'.\n", program_invocation_short_name);
+        /* The parser has printed what was wrong: add the hint, as exit_usage does. */
         cmdline_parser_free(&args);
-        return 2;
+        exit_usage_hint();
     }
     parse_options(&args, &opt);
 

@@ -82,10 +82,9 @@ int main(int argc, char *argv[])
     struct gengetopt_args_info args;
 
     if (cmdline_parser(argc, argv, &args) != 0) {
-        /* The parser has printed what was wrong; add the hint, as exit_usage does. */
-        fprintf(stderr, "Try '%s --help'.\n", program_invocation_short_name);
+        /* The parser has printed what was wrong: add the hint, as exit_usage does. */
         cmdline_parser_free(&args);
-        return 2;
+        exit_usage_hint();
     }
     if (args.inputs_num == 0)
         exit_usage("a command is needed: counter, put or get");

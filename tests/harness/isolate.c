@@ -396,15 +396,14 @@ static void report_objects(const struct paths *before, int mqueue_fd)
 
 /* ---- The init ----------------------------------------------------------------------- */
 
-/* Send SIG to the test's process group and to the test. */
+/* Send SIG to the test and its session (the programs it started lead
+ * process groups of their own). */
 static void signal_test(pid_t test, int sig)
 {
-    kill(-test, sig);
     kill(test, sig);
-    if (sig == SIGTERM) { /* a stopped process must run to see it */
-        kill(-test, SIGCONT);
+    if (sig == SIGTERM) /* a stopped process must run to see it */
         kill(test, SIGCONT);
-    }
+    signal_session(test, sig, false); /* no reaping: the test's status is still to come */
 }
 
 /* Close every descriptor but 0-2 and the N in KEEP: the init and the test
@@ -471,6 +470,7 @@ static noreturn void init_main(const struct sandbox *sb, const struct job *job,
             close(fds[i]);
     int pidfd = (int)syscall(SYS_pidfd_open, test, 0);
     int status = 0;
+    int64_t grace_end = 0; /* at the deadline: when SIGKILL follows SIGTERM */
     struct hang_sample first = {0}, second = {0};
     for (;;) {
         struct pollfd pfd[3] = {{.fd = ctl, .events = POLLIN},
@@ -495,6 +495,8 @@ static noreturn void init_main(const struct sandbox *sb, const struct job *job,
                 if (what[0] != '\0')
                     say("hang %s\n", what);
             }
+            if (grace_end == 0 || command == 'K')
+                grace_end = now_ms() + (command == 'K' ? 0 : TERM_GRACE_MS);
             signal_test(test, command == 'K' ? SIGKILL : SIGTERM);
         }
         if (pfd[1].revents != 0) {
@@ -507,6 +509,9 @@ static noreturn void init_main(const struct sandbox *sb, const struct job *job,
             break;
     }
     say("status %d\n", status);
+    /* A timed-out test's processes are the harness's to stop, not leftovers. */
+    if (grace_end != 0)
+        end_session(test, grace_end);
     report_processes();
     report_objects(&before, mqueue_fd);
     say("end\n");

@@ -56,6 +56,12 @@ const char *ot_program(void);
 /* Path of another program built beside it (e.g. "forkdelay/procman"). */
 const char *ot_program_named(const char *name);
 
+/* Fill ARGV (room for SIZE entries) with FIRST, the strings of AP up to its
+ * NULL, and a NULL: the argv of a helper that takes a program's arguments as
+ * "...", NULL. Returns how many strings it holds; fails the test if they do
+ * not fit. */
+size_t ot_argv_from(const char *argv[], size_t size, const char *first, va_list ap);
+
 /* ---- Running a program to completion -------------------------------------- */
 
 /* What a finished program did. The text buffers are NUL-terminated. */

@@ -146,6 +146,16 @@ void remove_at(int dir_fd, const char *name);
 void remove_tree(const char *path);
 /* State letter and command name of PID from /proc; state 0 if gone. */
 char process_state(pid_t pid, char *comm, size_t len);
+/* Send SIG (0: none) to every living process of session SID, with SIGCONT
+ * after a SIGTERM; with REAP, reap its zombies that are ours. Returns how
+ * many were alive. A test calls setsid(), so its session holds every process
+ * it started that did not leave it, whatever their process groups. */
+int signal_session(pid_t sid, int sig, bool reap);
+/* After a timeout, once the test's first process is reaped: let session SID
+ * end by itself until GRACE_END (now_ms time; its SIGTERM was sent), then
+ * SIGKILL it, reaping what is ours, until none of it lives (2 s at most).
+ * What is left then is what survived the harness's kill: it left the session. */
+void end_session(pid_t sid, int64_t grace_end);
 /* Count the processes and threads of UID now (for RLIMIT_NPROC). */
 long tasks_of_uid(uid_t uid);
 

@@ -64,7 +64,8 @@ static void stop_command(int ctl, char command)
 }
 
 /* Ask the untrusted code to end (TERM) or end it (KILL): through the init's
- * command pipe CTL when isolated, else by signals to its session. */
+ * command pipe CTL when isolated, else by signals to its session (the
+ * programs a test started lead process groups of their own). */
 static void stop(const struct sandbox *sb, pid_t pid, int ctl, bool kill_it)
 {
     if (sb->isolated) {
@@ -72,12 +73,10 @@ static void stop(const struct sandbox *sb, pid_t pid, int ctl, bool kill_it)
         return;
     }
     int sig = kill_it ? SIGKILL : SIGTERM;
-    kill(-pid, sig);
     kill(pid, sig);
-    if (!kill_it) {
-        kill(-pid, SIGCONT);
+    if (!kill_it)
         kill(pid, SIGCONT);
-    }
+    signal_session(pid, sig, false); /* no reaping: PID's status is still to come */
 }
 
 void run_untrusted(const struct sandbox *sb, const struct job *job, const char *lab,
@@ -240,6 +239,9 @@ void run_untrusted(const struct sandbox *sb, const struct job *job, const char *
     } else {
         out->status = status;
         out->status_known = true;
+        /* A timed-out test's processes are the harness's to stop, not leftovers. */
+        if (out->timed_out)
+            end_session(pid, kill_at);
         sweep_after(sb, before, lo);
     }
     out->memory_limit = cgroup_hit_memory_limit(cgroups);

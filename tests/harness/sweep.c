@@ -226,7 +226,9 @@ static size_t our_children(pid_t *pids, size_t max)
     return n;
 }
 
-char process_state(pid_t pid, char *comm, size_t len)
+/* State letter of PID from /proc (0 if gone), its command name into COMM,
+ * and its session ID into *SESSION if not NULL. */
+static char read_stat(pid_t pid, char *comm, size_t len, pid_t *session)
 {
     char path[64], stat[512];
     snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
@@ -243,7 +245,51 @@ char process_state(pid_t pid, char *comm, size_t len)
     if (open_paren == NULL || close_paren == NULL || close_paren[1] == '\0')
         return 0;
     snprintf(comm, len, "%.*s", (int)(close_paren - open_paren - 1), open_paren + 1);
+    /* After the name: state, parent, process group, session. */
+    int parent, group, sid;
+    if (session != NULL)
+        *session = sscanf(close_paren + 2, "%*c %d %d %d", &parent, &group, &sid) == 3 ? sid : 0;
     return close_paren[2];
+}
+
+char process_state(pid_t pid, char *comm, size_t len)
+{
+    return read_stat(pid, comm, len, NULL);
+}
+
+int signal_session(pid_t sid, int sig, bool reap)
+{
+    int alive = 0;
+    DIR *proc = opendir("/proc");
+    struct dirent *entry;
+    while (proc != NULL && (entry = readdir(proc)) != NULL) {
+        pid_t pid = (pid_t)atoi(entry->d_name), session = 0;
+        char comm[64];
+        char state = pid > 0 ? read_stat(pid, comm, sizeof comm, &session) : 0;
+        if (state == 0 || session != sid)
+            continue;
+        if (state == 'Z') {
+            if (reap) /* ours when its parent has ended: we are the reaper */
+                waitpid(pid, NULL, WNOHANG);
+            continue;
+        }
+        alive++;
+        if (sig != 0)
+            kill(pid, sig);
+        if (sig == SIGTERM) /* a stopped process must run to see it */
+            kill(pid, SIGCONT);
+    }
+    if (proc != NULL)
+        closedir(proc);
+    return alive;
+}
+
+void end_session(pid_t sid, int64_t grace_end)
+{
+    int64_t give_up = (grace_end > now_ms() ? grace_end : now_ms()) + 2000;
+    while (signal_session(sid, now_ms() >= grace_end ? SIGKILL : 0, true) > 0 &&
+           now_ms() < give_up)
+        sleep_ms(1);
 }
 
 /* Kill every process of the sandbox UID: kill(-1) from a child running as it. */

@@ -100,6 +100,20 @@ const char *ot_program_named(const char *name)
     return path;
 }
 
+size_t ot_argv_from(const char *argv[], size_t size, const char *first, va_list ap)
+{
+    size_t argc = 0;
+    argv[argc++] = first;
+    const char *arg;
+    while ((arg = va_arg(ap, const char *)) != NULL) {
+        if (argc + 1 >= size)
+            OT_FAIL("harness: more than %zu arguments for %s", size - 2, first);
+        argv[argc++] = arg;
+    }
+    argv[argc] = NULL;
+    return argc;
+}
+
 /* ---- Starting a program with pipes --------------------------------------- */
 
 struct ot_session {

@@ -261,6 +261,20 @@ static void test_exit_usage(void)
     check_child(&run, 2, expected);
 }
 
+static void body_exit_usage_hint(void)
+{
+    printf("before ");
+    exit_usage_hint();
+}
+
+static void test_exit_usage_hint(void)
+{
+    struct child_run run;
+    run_in_child(body_exit_usage_hint, &run);
+    snprintf(expected, sizeof expected, "before Try '%s --help'.\n", program_invocation_short_name);
+    check_child(&run, 2, expected);
+}
+
 /* An atexit handler: exit() runs it, _exit() must not. */
 static void say_atexit_ran(void)
 {
@@ -297,6 +311,7 @@ static CU_TestInfo error_tests[] = {
     {"exit_en: strerror of the argument", test_exit_en},
     {"exit_msg: stdout first, status 1", test_exit_msg},
     {"exit_usage: hint line, status 2", test_exit_usage},
+    {"exit_usage_hint: the hint alone, stdout first, status 2", test_exit_usage_hint},
     {"exit_child_errno: _exit, no stdio flush", test_exit_child_errno},
     CU_TEST_INFO_NULL,
 };

@@ -43,15 +43,10 @@ struct pm *pm_start(const char *program, ...)
     const char *argv[MAX_OPTIONS + 2];
     char path[4096];
     snprintf(path, sizeof path, "%s", program); /* ot_program's buffer is reused */
-    size_t argc = 0;
-    argv[argc++] = path;
     va_list ap;
     va_start(ap, program);
-    const char *option;
-    while ((option = va_arg(ap, const char *)) != NULL && argc <= MAX_OPTIONS)
-        argv[argc++] = option;
+    ot_argv_from(argv, sizeof argv / sizeof argv[0], path, ap);
     va_end(ap);
-    argv[argc] = NULL;
 
     struct pm *pm = calloc(1, sizeof *pm);
     if (pm == NULL)

@@ -35,15 +35,10 @@ static void run_counter(struct ot_result *result, int timeout_ms, const char *pr
     const char *argv[24];
     char path[4096];
     snprintf(path, sizeof path, "%s", program); /* ot_program's buffer is reused */
-    size_t argc = 0;
-    argv[argc++] = path;
     va_list ap;
     va_start(ap, program);
-    const char *option;
-    while ((option = va_arg(ap, const char *)) != NULL && argc < 23)
-        argv[argc++] = option;
+    ot_argv_from(argv, sizeof argv / sizeof argv[0], path, ap);
     va_end(ap);
-    argv[argc] = NULL;
     ot_run(argv, NULL, timeout_ms, result);
     OT_ASSERT(!result->timed_out,
               "%s did not end within %d ms (a thread that never ends, or a join that waits "

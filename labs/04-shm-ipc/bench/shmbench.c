@@ -12,17 +12,22 @@
  *   pipe       a child reads SRC in 64 KiB chunks into a pipe, the parent
  *              reads the pipe and writes /dev/null
  *   pipe 1M    the same with the pipe's buffer raised to 1 MiB (F_SETPIPE_SZ)
+ *   splice     the child splice()s SRC into the pipe (no copy through its
+ *              own memory), the parent reads it as above: not a baseline,
+ *              it shows what a pipe costs without the writer's copy
  *   file       a child copies SRC into a temporary file, then the parent
  *              reads that file back and writes /dev/null
- * Each time runs from the first fork to the last exit. Sizes that do not
- * fit in /dev/shm are skipped with a warning. Then `SHMIPC counter` with
+ * Each time runs from the first fork to the last exit. A second table splits
+ * the fastest shm run into its phases: put filling the object, the
+ * hand-over proper, and the rest. Sizes that do not fit in /dev/shm are
+ * skipped with a warning. Then `SHMIPC counter` with
  * 1, 2, 4 and 8 workers against the same loop in threads of one process.
  * With gnuplot installed, the hand-over table is also drawn into
  * shmbench-handover.png in the current folder (make bench: the build folder).
  */
 #include "oslab.h"
 
-#include <fcntl.h>       /* open, F_SETPIPE_SZ */
+#include <fcntl.h>       /* open, F_SETPIPE_SZ, splice */
 #include <pthread.h>     /* the threaded counter */
 #include <stdatomic.h>   /* atomic_fetch_add */
 #include <sys/statvfs.h> /* statvfs: room in /dev/shm */
@@ -81,8 +86,20 @@ static void pump(int from, int to, unsigned char *buf)
         exit_errno("read");
 }
 
-/* One hand-over through a pipe (buffer PIPE_BYTES, 0: the default). */
-static void through_pipe(const char *src, int pipe_bytes)
+/* Move FROM (a file) into the pipe TO with splice until FROM ends: the
+ * kernel hands the file's cached pages to the pipe without a copy. */
+static void splice_all(int from, int to)
+{
+    ssize_t n;
+    while ((n = splice(from, NULL, to, NULL, CHUNK, 0)) > 0)
+        ;
+    if (n == -1)
+        exit_errno("splice");
+}
+
+/* One hand-over through a pipe (buffer PIPE_BYTES, 0: the default); the
+ * writer splice()s instead of reading and writing with SPLICE. */
+static void through_pipe(const char *src, int pipe_bytes, bool splice)
 {
     int fds[2];
     if (pipe(fds) == -1)
@@ -98,7 +115,10 @@ static void through_pipe(const char *src, int pipe_bytes)
         int in = open(src, O_RDONLY);
         if (in == -1)
             exit_child_errno(1, "open %s", src);
-        pump(in, fds[1], buf);
+        if (splice)
+            splice_all(in, fds[1]);
+        else
+            pump(in, fds[1], buf);
         _exit(0);
     }
     close(fds[1]);
@@ -135,10 +155,11 @@ static void through_file(const char *src, const char *tmp)
     free(buf);
 }
 
-/* One hand-over through shared memory: shmipc get, then shmipc put. The
- * seconds put reports from HANDOVER_READY to the acknowledgement in
- * *HANDOVER (its stderr line "..., handed over in S s"). */
-static void through_shm(const char *shmipc, const char *src, double *handover)
+/* One hand-over through shared memory: shmipc get, then shmipc put. From
+ * put's stderr line "..., copied in F s, handed over in H s": the seconds
+ * it took to create and fill the object in *FILL, and those from
+ * HANDOVER_READY to the acknowledgement in *HANDOVER. */
+static void through_shm(const char *shmipc, const char *src, double *fill, double *handover)
 {
     char name[64];
     snprintf(name, sizeof name, "/oslab04-bench-%d", (int)getpid());
@@ -150,13 +171,14 @@ static void through_shm(const char *shmipc, const char *src, double *handover)
     if (put == NULL)
         exit_errno("popen");
     char line[512];
+    *fill = -1;
     *handover = -1;
     while (fgets(line, sizeof line, put) != NULL) {
-        const char *at = strstr(line, "handed over in ");
+        const char *at = strstr(line, "copied in ");
         if (at != NULL)
-            sscanf(at, "handed over in %lf", handover);
+            sscanf(at, "copied in %lf s, handed over in %lf", fill, handover);
     }
-    if (pclose(put) != 0 || *handover < 0)
+    if (pclose(put) != 0 || *fill < 0 || *handover < 0)
         exit_msg("'%s' failed", command);
     wait_ok(get, "shmipc get");
 }
@@ -178,31 +200,41 @@ static void make_source(const char *src, size_t size)
     free(buf);
 }
 
-enum method { SHM, SHM_HANDOVER, PIPE, PIPE_1M, FILE_RW, METHODS };
-static const char *const method_names[METHODS] = {"shm", "shm hand-over", "pipe", "pipe 1M",
-                                                  "file"};
+enum method { SHM, SHM_HANDOVER, PIPE, PIPE_1M, FILE_RW, SPLICE, METHODS };
+static const char *const method_names[METHODS] = {"shm",     "shm hand-over", "pipe",
+                                                  "pipe 1M", "file",          "splice"};
+
+/* The fastest shm run of a size, split (seconds): put creating and filling
+ * the object, the hand-over from ready to acknowledged, and the whole run. */
+struct shm_phases {
+    double fill, handover, total;
+};
 
 /* The best times in seconds of ROUNDS hand-overs of SRC by METHOD, in
  * BEST[METHOD]; a shm run also gives the best hand-over time, in
- * BEST[SHM_HANDOVER] (put's time from ready to acknowledged). */
+ * BEST[SHM_HANDOVER] (put's time from ready to acknowledged), and the
+ * phases of its fastest run in *PHASES. */
 static void best_of(enum method m, const char *shmipc, const char *src, const char *tmp,
-                    double best[METHODS])
+                    double best[METHODS], struct shm_phases *phases)
 {
     best[m] = 1e30;
     if (m == SHM)
         best[SHM_HANDOVER] = 1e30;
     for (int round = 0; round < ROUNDS; round++) {
         int64_t start = now_ns();
-        double handover = 0;
+        double fill = 0, handover = 0;
         switch (m) {
         case SHM:
-            through_shm(shmipc, src, &handover);
+            through_shm(shmipc, src, &fill, &handover);
             break;
         case PIPE:
-            through_pipe(src, 0);
+            through_pipe(src, 0, false);
             break;
         case PIPE_1M:
-            through_pipe(src, 1 << 20);
+            through_pipe(src, 1 << 20, false);
+            break;
+        case SPLICE:
+            through_pipe(src, 0, true);
             break;
         case FILE_RW:
             through_file(src, tmp);
@@ -212,8 +244,11 @@ static void best_of(enum method m, const char *shmipc, const char *src, const ch
             break;
         }
         double s = (double)(now_ns() - start) / 1e9;
-        if (s < best[m])
+        if (s < best[m]) {
             best[m] = s;
+            if (m == SHM)
+                *phases = (struct shm_phases){.fill = fill, .handover = handover, .total = s};
+        }
         if (m == SHM && handover < best[SHM_HANDOVER])
             best[SHM_HANDOVER] = handover;
     }
@@ -291,7 +326,7 @@ static void plot(const char *data_path)
              "gnuplot -e \"set terminal png size 800,500; set output 'shmbench-handover.png'; "
              "set title 'Handing a file to another process'; set xlabel 'MiB'; "
              "set ylabel 'GB/s'; set logscale x 2; set key left top; "
-             "plot for [c=2:6] '%s' using 1:c with linespoints title columnheader\"",
+             "plot for [c=2:7] '%s' using 1:c with linespoints title columnheader\"",
              data_path);
     char cwd[4096];
     if (system(command) == 0)
@@ -326,19 +361,21 @@ int main(int argc, char *argv[])
     FILE *dat = fopen(data, "w");
     if (dat == NULL)
         exit_errno("%s", data);
-    fprintf(dat, "MiB shm \"shm hand-over\" pipe \"pipe 1M\" file\n");
+    fprintf(dat, "MiB shm \"shm hand-over\" pipe \"pipe 1M\" file splice\n");
     printf("Handing a file to another process: GB/s (10^9 bytes per second), best of %d\n\n",
            ROUNDS);
-    printf("| size | %s | %s | %s | %s | %s | hand-over / pipe |\n", method_names[SHM],
+    printf("| size | %s | %s | %s | %s | %s | hand-over / pipe | %s |\n", method_names[SHM],
            method_names[SHM_HANDOVER], method_names[PIPE], method_names[PIPE_1M],
-           method_names[FILE_RW]);
-    printf("|---:|---:|---:|---:|---:|---:|---:|\n");
+           method_names[FILE_RW], method_names[SPLICE]);
+    printf("|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     fflush(stdout);
+    struct shm_phases phases[MAX_SIZES];
+    bool measured[MAX_SIZES] = {false};
     for (int i = 0; i < nsizes; i++) {
         size_t size = (size_t)sizes[i] << 20;
         if (size + 4096 > shm_free) {
             printf("| %ld MiB | skipped: /dev/shm has %llu MiB free (mount it larger: "
-                   "docker run --shm-size=2g) ||||||\n",
+                   "docker run --shm-size=2g) |||||||\n",
                    sizes[i], shm_free >> 20);
             continue;
         }
@@ -346,20 +383,32 @@ int main(int argc, char *argv[])
         double best[METHODS], gbs[METHODS];
         for (int m = 0; m < METHODS; m++)
             if (m != SHM_HANDOVER)
-                best_of(m, shmipc, src, tmp, best);
+                best_of(m, shmipc, src, tmp, best, &phases[i]);
+        measured[i] = true;
         for (int m = 0; m < METHODS; m++)
             gbs[m] = (double)size / best[m] / 1e9;
-        printf("| %ld MiB | %.2f | %.2f | %.2f | %.2f | %.2f | %.1fx |\n", sizes[i], gbs[SHM],
-               gbs[SHM_HANDOVER], gbs[PIPE], gbs[PIPE_1M], gbs[FILE_RW],
-               gbs[SHM_HANDOVER] / gbs[PIPE]);
-        fprintf(dat, "%ld %.3f %.3f %.3f %.3f %.3f\n", sizes[i], gbs[SHM], gbs[SHM_HANDOVER],
-                gbs[PIPE], gbs[PIPE_1M], gbs[FILE_RW]);
+        printf("| %ld MiB | %.2f | %.2f | %.2f | %.2f | %.2f | %.1fx | %.2f |\n", sizes[i],
+               gbs[SHM], gbs[SHM_HANDOVER], gbs[PIPE], gbs[PIPE_1M], gbs[FILE_RW],
+               gbs[SHM_HANDOVER] / gbs[PIPE], gbs[SPLICE]);
+        fprintf(dat, "%ld %.3f %.3f %.3f %.3f %.3f %.3f\n", sizes[i], gbs[SHM],
+                gbs[SHM_HANDOVER], gbs[PIPE], gbs[PIPE_1M], gbs[FILE_RW], gbs[SPLICE]);
         fflush(stdout);
         unlink(src);
     }
     fclose(dat);
     plot(data);
     unlink(data);
+
+    printf("\nWhere the fastest shm run's time went, ms\n\n");
+    printf("| size | put: create, fill, checksum | hand-over | the rest | whole run |\n");
+    printf("|---:|---:|---:|---:|---:|\n");
+    for (int i = 0; i < nsizes; i++) {
+        if (!measured[i])
+            continue;
+        const struct shm_phases *p = &phases[i];
+        printf("| %ld MiB | %.1f | %.1f | %.1f | %.1f |\n", sizes[i], p->fill * 1e3,
+               p->handover * 1e3, (p->total - p->fill - p->handover) * 1e3, p->total * 1e3);
+    }
 
     printf("\nA shared counter: ns per increment, %lld increments per worker\n\n",
            COUNTER_INCREMENTS);

@@ -178,15 +178,10 @@ struct item get_ok(const struct buffer_ops *ops, struct buffer *b, int consumer,
 void run_prodcons(struct ot_result *r, const char *program, int timeout_ms, const char *why, ...)
 {
     const char *argv[64];
-    size_t argc = 0;
-    argv[argc++] = program;
     va_list ap;
     va_start(ap, why);
-    const char *arg;
-    while ((arg = va_arg(ap, const char *)) != NULL && argc < 63)
-        argv[argc++] = arg;
+    size_t argc = ot_argv_from(argv, sizeof argv / sizeof argv[0], program, ap);
     va_end(ap);
-    argv[argc] = NULL;
     ot_run(argv, NULL, timeout_ms, r);
     if (r->timed_out) {
         char command[1024] = "";

@@ -58,6 +58,29 @@ void st_ignore_term(void)
         pause();
 }
 
+void st_timeout_children(void)
+{
+    /* The test's own processes, as a lab test has them when it times out:
+     * one in its process group that ignores SIGTERM, one in a group of its
+     * own (as ot_start makes), and one that has ended, never waited for. */
+    for (int i = 0; i < 3; i++) {
+        pid_t pid = fork();
+        CU_ASSERT_FATAL(pid != -1);
+        if (pid == 0) {
+            if (i == 0)
+                signal(SIGTERM, SIG_IGN);
+            else if (i == 1)
+                setpgid(0, 0);
+            else
+                _exit(0);
+            for (;;)
+                pause();
+        }
+    }
+    for (;;)
+        pause();
+}
+
 void st_stop_self(void)
 {
     raise(SIGSTOP);
