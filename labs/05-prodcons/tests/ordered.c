@@ -1,13 +1,18 @@
 /*
  * ordered.c - linked into ordered/prodcons with -Wl,--wrap= for
- * buffer_put, buffer_get, sem_wait and sem_trywait: the calls the given
- * workers.c makes to the student's buffer_put and buffer_get, and theirs to
- * the semaphores, come here first. Test support, not student code.
+ * buffer_put, buffer_get, sem_wait, sem_trywait and pthread_mutex_lock: the
+ * calls the given workers.c makes to the student's buffer_put and
+ * buffer_get, and theirs to the semaphores and mutexes, come here first.
+ * Test support, not student code.
  *
  * Once a buffer_put or buffer_get has got its semaphore (a slot or an
  * item), it runs to its end while no other one that has got its semaphore
  * runs: one turn at a time, across threads and processes (--processes).
- * Waiting for a semaphore is never held up. An operation that gives its slot
+ * Waiting for a semaphore is never held up, and an operation that has to
+ * wait for a mutex hands its turn on while it waits (then waits for the turn
+ * again): a mutex held by an operation still waiting for its turn (a put
+ * that locks before its semaphore) can never stop the run one way on one
+ * run and another on the next. An operation that gives its slot
  * back before it has taken its item (a producer could overwrite it) then
  * never loses by chance: test_race_injection makes that race strike on every
  * run, and the other tests run this build, so it decides none of them.
@@ -28,6 +33,8 @@ int __real_sem_wait(sem_t *sem);
 int __wrap_sem_wait(sem_t *sem);
 int __real_sem_trywait(sem_t *sem);
 int __wrap_sem_trywait(sem_t *sem);
+int __real_pthread_mutex_lock(pthread_mutex_t *mutex);
+int __wrap_pthread_mutex_lock(pthread_mutex_t *mutex);
 
 static pthread_mutex_t *turn;            /* NULL if it could not be made */
 static _Thread_local bool in_operation;  /* inside buffer_put or buffer_get */
@@ -54,7 +61,7 @@ static void take_turn(void)
 {
     if (turn == NULL || !in_operation || holding_turn)
         return;
-    if (pthread_mutex_lock(turn) == EOWNERDEAD)
+    if (__real_pthread_mutex_lock(turn) == EOWNERDEAD)
         pthread_mutex_consistent(turn);
     holding_turn = true;
 }
@@ -81,6 +88,22 @@ int __wrap_sem_trywait(sem_t *sem)
     int result = __real_sem_trywait(sem);
     if (result == 0)
         take_turn();
+    return result;
+}
+
+/* A mutex that is free is taken at once; one that is not is waited for
+ * without the turn, which the next operation may take meanwhile. */
+int __wrap_pthread_mutex_lock(pthread_mutex_t *mutex)
+{
+    if (!holding_turn)
+        return __real_pthread_mutex_lock(mutex);
+    int result = pthread_mutex_trylock(mutex);
+    if (result != EBUSY)
+        return result;
+    holding_turn = false;
+    pthread_mutex_unlock(turn);
+    result = __real_pthread_mutex_lock(mutex);
+    take_turn();
     return result;
 }
 
