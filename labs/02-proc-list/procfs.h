@@ -47,7 +47,9 @@ struct proc_info {
     uid_t uid;             /* effective UID, from the "Uid:" line of /proc/PID/status */
     char *cmdline;         /* /proc/PID/cmdline, whole, its final NUL dropped and the
                               NULs between arguments turned into spaces ("sleep\0300\0"
-                              is "sleep 300"); "" for kernel threads and zombies (malloc'd) */
+                              is "sleep 300"; a process that rewrote its arguments may
+                              leave no final NUL: then none is dropped); "" for kernel
+                              threads and zombies (malloc'd) */
 };
 
 /* One thread. stat.pid is the thread ID (TID), pid the process it belongs to. */
@@ -100,7 +102,8 @@ struct kill_report {
 /*
  * Parse TEXT, the contents of a /proc/PID/stat file, into *OUT.
  * The name is everything between the first '(' and the LAST ')': a name may
- * itself contain spaces and parentheses. Returns 0, or -1 with errno EINVAL
+ * itself contain spaces and parentheses. No field, however long, is copied
+ * past a buffer. Returns 0, or -1 with errno EINVAL
  * when TEXT is not a well-formed stat line (then *OUT is unspecified).
  */
 int parse_stat(const char *text, struct proc_stat *out);
@@ -114,7 +117,8 @@ int parse_stat(const char *text, struct proc_stat *out);
  * (EACCES), and one whose stat does not parse (cut short as it vanished). A cmdline we may not read is an empty one; one we may read is
  * taken whole, however long (no fixed-size buffer). Every file and directory
  * opened is closed again, whatever happened. Returns 0, or -1 with errno on
- * a real failure (ROOT cannot be opened, out of memory).
+ * a real failure (ROOT cannot be opened, out of memory, any other error from
+ * open or read: ELOOP, say).
  */
 int scan_processes(const struct scan_request *req, struct proc_list *list);
 
@@ -122,8 +126,9 @@ int scan_processes(const struct scan_request *req, struct proc_list *list);
  * Append to LIST every thread of every process that REQ selects, from
  * ROOT/PID/task/TID/stat. As for scan_processes, a requested PID that is not
  * a process (a thread that is not its process's main thread) selects nothing.
- * Vanished processes and threads are skipped.
- * Returns 0, or -1 with errno on a real failure.
+ * Vanished processes and threads are skipped (a thread's stat cut short
+ * too), and so are a task/ or task/TID/stat we may not read (EACCES).
+ * Returns 0, or -1 with errno on a real failure (as for scan_processes).
  */
 int scan_threads(const struct scan_request *req, struct thread_list *list);
 

@@ -95,5 +95,4 @@ void random_name(char *name, size_t len);
 /* A PID that no process has now (a child of ours, already reaped). */
 pid_t unused_pid(void);
 
-/* How many descriptors this process has open (/proc/self/fd). */
 #endif /* SUPPORT_H */

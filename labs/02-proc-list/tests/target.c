@@ -3,15 +3,21 @@
  * Test support built from kit code only; never linked with student code.
  *
  *   pslist-target [--name NAME] [--thread NAME]... [--children N] [--zombie]
- *                 [--ignore-term | --term-delay-ms MS] [--tag TEXT]
+ *                 [--no-zombies] [--ignore-term | --term-delay-ms MS] [--tag TEXT]
+ *                 [--leader-exits]
  *
  * It names itself NAME (prctl PR_SET_NAME), starts one thread per --thread,
  * named as given (pthread_setname_np), forks N children that wait, and with
- * --zombie one child that exits at once and is left unreaped. Then it prints
+ * --zombie one child that exits at once and is left unreaped. With
+ * --no-zombies it ignores SIGCHLD: a child that ends is reaped by the kernel
+ * at once and vanishes from /proc without ever being a zombie (and at the end
+ * its children die with it, PR_SET_PDEATHSIG). Then it prints
  *
  *     ready PID threads TID... children PID... zombie PID
  *
- * and reads stdin. "exit" makes it print "ended EPOCH_MS" (the wall-clock
+ * and reads stdin (with --leader-exits, its main thread ends instead: the
+ * process, state Z in /proc/PID/stat, lives on in its other threads until
+ * it is killed; it reads nothing). "exit" makes it print "ended EPOCH_MS" (the wall-clock
  * time in milliseconds, taken just before _exit) and end; "quit" or end of
  * input makes it kill and reap its children and exit 0, leaving nothing behind.
  *
@@ -33,10 +39,13 @@ enum { MAX_THREADS = 64, MAX_CHILDREN = 64 };
 static pid_t children[MAX_CHILDREN + 1];
 static int child_count;
 static long term_delay_ms;
+static bool no_zombies;
 
 /* Kill and reap every child: async-signal-safe (kill, waitpid). */
 static void end_children(void)
 {
+    if (no_zombies)
+        child_count = 0; /* a child's PID is free once it has ended: never kill it again */
     for (int i = 0; i < child_count; i++)
         kill(children[i], SIGKILL);
     for (int i = 0; i < child_count; i++) {
@@ -125,7 +134,7 @@ int main(int argc, char *argv[])
 {
     const char *thread_names[MAX_THREADS];
     int thread_count = 0, wanted_children = 0;
-    bool zombie = false, ignore_term = false;
+    bool zombie = false, ignore_term = false, leader_exits = false;
 
     for (int i = 1; i < argc; i++) {
         bool has_value = i + 1 < argc;
@@ -140,6 +149,10 @@ int main(int argc, char *argv[])
             term_delay_ms = get_long(argv[++i], 0, 10000, "--term-delay-ms");
         } else if (strcmp(argv[i], "--zombie") == 0) {
             zombie = true;
+        } else if (strcmp(argv[i], "--no-zombies") == 0) {
+            no_zombies = true;
+        } else if (strcmp(argv[i], "--leader-exits") == 0) {
+            leader_exits = true;
         } else if (strcmp(argv[i], "--ignore-term") == 0) {
             ignore_term = true;
         } else if (strcmp(argv[i], "--tag") == 0 && has_value) {
@@ -176,6 +189,8 @@ int main(int argc, char *argv[])
     pthread_mutex_unlock(&lock);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
 
+    if (no_zombies)
+        signal(SIGCHLD, SIG_IGN);
     for (int i = 0; i < wanted_children; i++)
         children[child_count++] = fork_waiting_child(false);
     pid_t zombie_pid = 0;
@@ -204,6 +219,8 @@ int main(int argc, char *argv[])
         printf(" %d", (int)children[i]);
     printf(" zombie %d\n", (int)zombie_pid);
     fflush(stdout);
+    if (leader_exits)
+        pthread_exit(NULL);
 
     char line[256];
     while (fgets(line, sizeof line, stdin) != NULL) {

@@ -107,6 +107,25 @@ void kill_escalates(void)
               "status 0x%x",
               (unsigned)status);
     target_stop(t);
+
+    /* A process whose main thread has ended lives on in its other threads: /proc/PID/stat
+     * says Z, but it has not ended until its pidfd is readable. */
+    t = target_start(
+        (const char *[]){"--thread", "worker", "--ignore-term", "--leader-exits", NULL});
+    char pid[16], needle[64];
+    snprintf(pid, sizeof pid, "%d", (int)t->pid);
+    struct ot_result r;
+    run_pslist((const char *[]){"--kill", pid, "--grace-ms", "100", NULL}, 2500, &r);
+    snprintf(needle, sizeof needle, "%s ended after SIGKILL", pid);
+    /* clause TP-1 clause TP-2 */
+    OT_ASSERT(ot_exit_status(&r) == 0 && strstr(r.err, needle) != NULL,
+              "'pslist --kill %s --grace-ms 100' of a process whose main thread has ended (state Z "
+              "in /proc) but whose other thread ignores SIGTERM must send SIGKILL after 100 ms and "
+              "log '%s': a process has ended when its pidfd is readable; it exited %d:\n%s",
+              pid, needle, ot_exit_status(&r), r.err);
+    ot_result_free(&r);
+    target_wait(t, 1000);
+    target_stop(t);
 }
 
 /*

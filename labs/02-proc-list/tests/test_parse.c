@@ -59,6 +59,16 @@ static void format_stat(const struct fake_stat *f, char *line, size_t len)
     snprintf(line + used, len - (size_t)used, "\n");
 }
 
+/* LINE (a stat line) with its field NUMBER (3 or more) replaced by VALUE, into OUT. */
+static void replace_field(const char *line, int number, const char *value, char *out, size_t len)
+{
+    const char *start = strrchr(line, ')') + 1; /* the space before field 3 */
+    for (int n = 3; n < number; n++)
+        start = strchr(start + 1, ' ');
+    const char *end = strpbrk(start + 1, " \n");
+    snprintf(out, len, "%.*s %s%s", (int)(start - line), line, value, end);
+}
+
 /* Describe the first field of OUT that differs from *F into WHY; false if one does. */
 static bool stat_matches(const struct fake_stat *f, const struct proc_stat *out, char *why,
                          size_t len)
@@ -147,8 +157,15 @@ void parse_stat_fields(void)
     snprintf(short_line, sizeof short_line, "%.*s\n", field ? (int)(field - line) : 0, line);
     snprintf(no_space, sizeof no_space, "%d%s", (int)f.pid, strchr(line, '(')); /* "123(ok) ..." */
     snprintf(no_pid, sizeof no_pid, "%s", strchr(line, '('));                   /* "(ok) ..." */
-    const char *bad[] = {"",   "1234",     "1234 (name", "name) S 1 2 3", "abc (x) S 1 1 1 1 1 1",
-                         cut,  short_line, no_space,     no_pid};
+    /* Whole lines with one field that is not a number where a number must be. */
+    char junk_pid[2100], junk_ppid[2100], two_letters[2100];
+    snprintf(junk_pid, sizeof junk_pid, "abc%s", strchr(line, ' '));
+    replace_field(line, 4, "7x", junk_ppid, sizeof junk_ppid);
+    replace_field(line, 3, "RS", two_letters, sizeof two_letters);
+    const char *bad[] = {
+        "",        "1234",     "1234 (name", "name) S 1 2 3", "abc (x) S 1 1 1 1 1 1",
+        cut,       short_line, no_space,     no_pid,          junk_pid,
+        junk_ppid, two_letters};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         struct proc_stat out;
         errno = 0;
@@ -159,7 +176,44 @@ void parse_stat_fields(void)
                   "-1 with EINVAL",
                   bad[i], rc, strerror(err));
     }
-    (void)why;
+
+    /* 0 is a value like any other: PID 1's PPID, a kernel thread's RSS. */
+    for (int i = 0; i < 3; i++) {
+        random_stat(&f, "zero");
+        f.field[4] = f.field[9] = f.field[20] = f.field[22] = f.field[24] = 0;
+        format_stat(&f, line, sizeof line);
+        struct proc_stat out;
+        int rc = parse_stat(line, &out);
+        /* clause PS-1 */
+        OT_ASSERT(rc == 0 && stat_matches(&f, &out, why, sizeof why),
+                  "parse_stat of the line\n  %s  returned %d and gave %s: 0 is a valid value of "
+                  "every field",
+                  line, rc, rc == 0 ? why : "nothing");
+    }
+
+    /* A field far longer than any number: never copied past a buffer. Where the field
+     * is not one pslist uses, it may be skipped (0) or refused (-1 with EINVAL). */
+    random_stat(&f, "long");
+    format_stat(&f, line, sizeof line);
+    char digits[1200];
+    memset(digits, '7', sizeof digits - 1);
+    digits[sizeof digits - 1] = '\0';
+    for (int number = 10; number <= 24; number += 14) {
+        char *huge = malloc(sizeof line + sizeof digits);
+        OT_ASSERT(huge != NULL, "test: out of memory");
+        replace_field(line, number, digits, huge, sizeof line + sizeof digits);
+        struct proc_stat out;
+        errno = 0;
+        int rc = parse_stat(huge, &out);
+        int err = errno;
+        /* clause PS-5 */
+        OT_ASSERT((rc == -1 && err == EINVAL) ||
+                      (rc == 0 && number != 24 && stat_matches(&f, &out, why, sizeof why)),
+                  "parse_stat of a line whose field %d has %zu digits returned %d (%s)%s%s", number,
+                  sizeof digits - 1, rc, strerror(err), rc == 0 ? ": " : "",
+                  rc == 0 ? (number == 24 ? "rss_pages does not fit a long" : why) : "");
+        free(huge);
+    }
 }
 
 /* parse_stat on names with spaces and parentheses, 15 bytes, or too long. */
@@ -420,12 +474,13 @@ static bool vanished_listed_first(const char *dir, const pid_t *vanished, size_t
 struct fake_tree {
     char root[32];
     pid_t base;
-    struct fake_proc procs[12];
+    struct fake_proc procs[16];
     size_t complete, total; /* procs[0 .. complete-1] can be read whole */
     char tricky[32], thread_name[32];
-    char *long_cmdline;     /* the daemon's, longer than any fixed buffer */
-    bool secret_hidden;     /* the secret's cmdline cannot be read (we are not root) */
-    bool private_hidden;    /* the private process's stat cannot be read */
+    char *long_cmdline;  /* the daemon's, longer than any fixed buffer */
+    bool secret_hidden;  /* the secret's cmdline cannot be read (we are not root) */
+    bool private_hidden; /* the stat of "private", the status of "shy" and the stat of
+                            one of the daemon's threads cannot be read */
 };
 
 /*
@@ -463,11 +518,15 @@ static bool build_fake_tree(struct fake_tree *tree, int try)
          uid + 2, uid + 2, {NULL, NULL, NULL}, false},
         {base + 30, 2, "kworker/0:1-events", "", 1, true, true, true, true,
          0, 0, {NULL, NULL, NULL}, false},
-        {base + 40, 1, "notasks", "notasks", 1, false, true, true, false,
+        {base + 40, 1, "notasks", "|notasks||x", 1, false, true, true, false,
+         uid, uid, {NULL, NULL, NULL}, false},
+        {base + 140, 1, "closed", "closed|-x", 1, false, true, true, false,
          uid, uid, {NULL, NULL, NULL}, false},
         {base + 100, 1, "secret", "secret|--x", 1, false, true, true, false,
          uid, uid, {NULL, NULL, NULL}, false},
         {base + 110, 1, "private", "private", 1, false, true, true, false,
+         uid, uid, {NULL, NULL, NULL}, false},
+        {base + 130, 1, "shy", "shy", 1, false, true, true, false,
          uid, uid, {NULL, NULL, NULL}, false},
         {base + 50, 1, "gone1", NULL, 1, false, false, false, false, uid, uid, {NULL}, false},
         {base + 60, 1, "gone2", NULL, 1, false, true, false, false, uid, uid, {NULL}, false},
@@ -477,7 +536,7 @@ static bool build_fake_tree(struct fake_tree *tree, int try)
         {base + 120, 1, "gone6", "gone6", 1, false, true, true, false, uid, uid, {NULL}, false},
     };
     /* clang-format on */
-    tree->complete = 6;
+    tree->complete = 8; /* the last two, private and shy, only when we are root */
     tree->total = sizeof procs / sizeof procs[0];
     memcpy(tree->procs, procs, sizeof procs);
 
@@ -505,9 +564,43 @@ static bool build_fake_tree(struct fake_tree *tree, int try)
     snprintf(path, sizeof path, "%s/%d/stat", tree->root, (int)base + 110);
     OT_ASSERT(chmod(path, 0) == 0, "chmod %s: %s", path, strerror(errno));
     tree->private_hidden = access(path, R_OK) != 0;
+    /* A status we may not read: that process is skipped too (not as root). */
+    snprintf(path, sizeof path, "%s/%d/status", tree->root, (int)base + 130);
+    OT_ASSERT(chmod(path, 0) == 0, "chmod %s: %s", path, strerror(errno));
+    /* A task/ we may not read: no thread listed, and no failure. As root, it is empty. */
+    snprintf(path, sizeof path, "%s/%d/task", tree->root, (int)base + 140);
+    make_dir(path);
+    OT_ASSERT(chmod(path, 0) == 0, "chmod %s: %s", path, strerror(errno));
+    /* A process that rewrote its arguments: no final NUL, nothing to drop. */
+    snprintf(path, sizeof path, "%s/%d/cmdline", tree->root, (int)base + 140);
+    write_bytes(path, "closed\0-x", 9);
     /* A stat cut short, as when the process vanished while the kernel wrote it. */
+    char text[512];
+    snprintf(text, sizeof text, "%d (gone6) S 1 1", (int)base + 120);
     snprintf(path, sizeof path, "%s/%d/stat", tree->root, (int)base + 120);
-    write_bytes(path, "1 (gone6) S 1 1", strlen("1 (gone6) S 1 1"));
+    write_bytes(path, text, strlen(text));
+    /* /proc/TID of the daemon's thread base+11, whose stat has gone: not a process. */
+    snprintf(path, sizeof path, "%s/%d", tree->root, (int)base + 11);
+    make_dir(path);
+    snprintf(text, sizeof text, "Name:\tdaemon\nTgid:\t%d\nUid:\t%u\t%u\t%u\t%u\n", (int)base + 10,
+             (unsigned)uid, (unsigned)uid, (unsigned)uid, (unsigned)uid);
+    snprintf(path, sizeof path, "%s/%d/status", tree->root, (int)base + 11);
+    write_bytes(path, text, strlen(text));
+    snprintf(path, sizeof path, "%s/%d/cmdline", tree->root, (int)base + 11);
+    write_bytes(path, "daemon", 7);
+    /* Two more of the daemon's threads: a stat we may not read (listed as root), and
+     * one cut short. */
+    snprintf(path, sizeof path, "%s/%d/task/%d", tree->root, (int)base + 10, (int)base + 12);
+    make_dir(path);
+    fake_stat_line(text, sizeof text, base + 12, "hidden", 1, 0x400040, 2);
+    snprintf(path, sizeof path, "%s/%d/task/%d/stat", tree->root, (int)base + 10, (int)base + 12);
+    write_bytes(path, text, strlen(text));
+    OT_ASSERT(chmod(path, 0) == 0, "chmod %s: %s", path, strerror(errno));
+    snprintf(path, sizeof path, "%s/%d/task/%d", tree->root, (int)base + 10, (int)base + 13);
+    make_dir(path);
+    snprintf(text, sizeof text, "%d (cut) S 1", (int)base + 13);
+    snprintf(path, sizeof path, "%s/%d/task/%d/stat", tree->root, (int)base + 10, (int)base + 13);
+    write_bytes(path, text, strlen(text));
     snprintf(path, sizeof path, "%s/self", tree->root);
     make_dir(path);
     snprintf(path, sizeof path, "%s/sys", tree->root);
@@ -515,11 +608,61 @@ static bool build_fake_tree(struct fake_tree *tree, int try)
     snprintf(path, sizeof path, "%s/%dx", tree->root, (int)base + 10);
     make_dir(path);
 
-    pid_t gone[] = {base + 50, base + 60, base + 70, base + 80, base + 90, base + 120};
-    pid_t gone_threads[] = {base + 15, base + 19};
+    pid_t gone[] = {base + 50, base + 60, base + 70, base + 80, base + 90, base + 120, base + 11};
+    pid_t gone_threads[] = {base + 15, base + 19, base + 13};
     snprintf(path, sizeof path, "%s/%d/task", tree->root, (int)base + 10);
-    return vanished_listed_first(tree->root, gone, 6) &&
-           vanished_listed_first(path, gone_threads, 2);
+    return vanished_listed_first(tree->root, gone, 7) &&
+           vanished_listed_first(path, gone_threads, 3);
+}
+
+/*
+ * A fake /proc tree "loopprocNUMBER" with one complete process whose file NAME
+ * (under ROOT/PID; "task/PID/stat" when THREAD_STAT) is a symbolic link to
+ * itself: opening it fails with ELOOP, an error that is neither "gone" nor
+ * "not ours". The scans in WHICH must fail with it: 'p' scan_processes over
+ * every process and over that PID alone, 't' scan_threads likewise, 'r'
+ * scan_threads over that PID alone.
+ */
+static void expect_real_failure(int number, const char *name, bool thread_stat, const char *which)
+{
+    char root[32], path[300];
+    snprintf(root, sizeof root, "loopproc%d", number);
+    make_dir(root);
+    pid_t pid = (pid_t)ot_random(100, 30000) * 10;
+    bool task_dir = thread_stat || strcmp(name, "task") != 0;
+    /* pid, ppid, name, cmdline, threads, kernel?, stat?, status?, task/?, UIDs, others */
+    const struct fake_proc p = {pid,      1,    "loop", "loop",           1,    false, true, true,
+                                task_dir, 1000, 1000,   {NULL, NULL, NULL}, false};
+    make_fake_proc(root, &p, false);
+    if (thread_stat)
+        snprintf(path, sizeof path, "%s/%d/task/%d/stat", root, (int)pid, (int)pid);
+    else
+        snprintf(path, sizeof path, "%s/%d/%s", root, (int)pid, name);
+    if (unlink(path) == -1)
+        OT_ASSERT(errno == ENOENT, "unlink %s: %s", path, strerror(errno));
+    const char *last = strrchr(path, '/') + 1; /* "stat" -> "stat": a loop */
+    OT_ASSERT(symlink(last, path) == 0, "symlink %s: %s", path, strerror(errno));
+
+    struct scan_request all = {root, NULL, 0}, one = {root, &pid, 1};
+    for (const char *scan = which; *scan != '\0'; scan++) {
+        for (int pass = *scan == 'r' ? 1 : 0; pass < 2; pass++) {
+            struct proc_list list = {0};
+            struct thread_list threads = {0};
+            errno = 0;
+            int rc = *scan == 'p' ? scan_processes(pass == 0 ? &all : &one, &list)
+                                  : scan_threads(pass == 0 ? &all : &one, &threads);
+            int err = errno;
+            /* clause SP-13 clause ST-6 */
+            OT_ASSERT(rc == -1 && err == ELOOP,
+                      "%s over a tree%s in which %s is a link that loops (open fails with ELOOP) "
+                      "returned %d (%s); expected -1 with ELOOP: only ENOENT, ESRCH and EACCES "
+                      "skip a process or thread, any other error is a real failure",
+                      *scan == 'p' ? "scan_processes" : "scan_threads",
+                      pass == 0 ? "" : " (its PID requested)", path, rc, strerror(err));
+            proc_list_free(&list);
+            thread_list_free(&threads);
+        }
+    }
 }
 
 /* Both scans over a fake /proc tree with vanished and unreadable files. */
@@ -538,7 +681,7 @@ void scan_skips_vanished(void)
     pid_t base = tree.base;
     int fds_before = ot_open_descriptors(0);
     const struct fake_proc *procs = tree.procs;
-    size_t complete = tree.complete - (tree.private_hidden ? 1 : 0);
+    size_t complete = tree.complete - (tree.private_hidden ? 2 : 0);
 
     /* Every process. */
     struct scan_request all = {root, NULL, 0};
@@ -551,8 +694,9 @@ void scan_skips_vanished(void)
               rc, strerror(errno));
     OT_ASSERT(list.count == complete, /* clause SP-1 clause SP-5 */
               "scan_processes found %zu processes; expected the %zu complete ones (a directory "
-              "without stat, status or cmdline is a process that vanished; one whose stat we may "
-              "not read is skipped; 'self', 'sys' and '%dx' are not processes)",
+              "without stat, status or cmdline is a process that vanished, and so is one whose "
+              "stat is cut short; one whose stat or status we may not read is skipped; 'self', "
+              "'sys' and '%dx' are not processes)",
               list.count, complete, (int)base + 10);
     for (size_t i = 0; i < complete; i++) {
         const struct fake_proc *p = &procs[i];
@@ -576,8 +720,8 @@ void scan_skips_vanished(void)
         /* clause SP-6 clause SP-9 clause SP-10 */
         OT_ASSERT(got->cmdline != NULL && strcmp(got->cmdline, expected_cmdline) == 0,
                   "process %d: cmdline '%.100s' (%zu bytes); expected '%.100s' (%zu bytes): the "
-                  "whole file, however long, its last NUL dropped and the other NULs turned into "
-                  "spaces; a cmdline we may not read (EACCES) is an empty one",
+                  "whole file, however long, its last NUL dropped (if it has one) and the other "
+                  "NULs turned into spaces; a cmdline we may not read (EACCES) is an empty one",
                   (int)p->pid, got->cmdline ? got->cmdline : "(null)",
                   got->cmdline ? strlen(got->cmdline) : 0, expected_cmdline,
                   strlen(expected_cmdline));
@@ -585,17 +729,71 @@ void scan_skips_vanished(void)
     }
     proc_list_free(&list);
 
-    /* Selected processes, some of them gone or never there. */
-    pid_t wanted[] = {base + 50, base + 20, base + 99, base + 60};
-    struct scan_request some = {root, wanted, 4};
+    /* Selected processes, some of them gone, cut short, never there, or a thread ID
+     * (base+11) whose stat has gone. The last PID of the array is not requested. */
+    pid_t wanted[] = {base + 10, base + 11, base + 120, base + 50,
+                      base + 20, base + 99, base + 60,  base + 30};
+    struct scan_request some = {root, wanted, 7};
     rc = scan_processes(&some, &list);
-    /* clause SP-2 clause SP-4 */
-    OT_ASSERT(rc == 0 && list.count == 1 && list.items[0].stat.pid == base + 20,
-              "scan_processes for PIDs %d %d %d %d returned %d with %zu processes; expected 0 and "
-              "only %d (the others are gone or were never there)",
-              (int)wanted[0], (int)wanted[1], (int)wanted[2], (int)wanted[3], rc, list.count,
-              (int)base + 20);
+    proc_list_sort(&list);
+    /* clause SP-2 clause SP-3 clause SP-4 */
+    OT_ASSERT(rc == 0 && list.count == 2 && list.items[0].stat.pid == base + 10 &&
+                  list.items[1].stat.pid == base + 20,
+              "scan_processes for the PIDs %d %d %d %d %d %d %d returned %d with %zu processes "
+              "(the first %d); expected 0 and only %d and %d (the others are gone, cut short, "
+              "were never there, or are a thread's; and %d was not asked for)",
+              (int)wanted[0], (int)wanted[1], (int)wanted[2], (int)wanted[3], (int)wanted[4],
+              (int)wanted[5], (int)wanted[6], rc, list.count,
+              list.count > 0 ? (int)list.items[0].stat.pid : 0, (int)base + 10, (int)base + 20,
+              (int)base + 30);
     proc_list_free(&list);
+
+    /* The same command lines from pslist, with glibc's malloc tunables set so that
+     * every heap byte it gets is 0xa5 (perturb), a byte read beyond those the file
+     * gave shows, and every block is a mapping of its own (mmap_threshold 0), which
+     * realloc moves as it grows: a pointer kept to the old block fails at once. */
+    char notasks[16], closed[16], daemon[16];
+    snprintf(notasks, sizeof notasks, "%d", (int)base + 40);
+    snprintf(closed, sizeof closed, "%d", (int)base + 140);
+    snprintf(daemon, sizeof daemon, "%d", (int)base + 10);
+    const char *perturbed =
+        "glibc.malloc.perturb=90:glibc.malloc.tcache_count=0:glibc.malloc.mmap_threshold=0";
+    OT_ASSERT(setenv("GLIBC_TUNABLES", perturbed, 1) == 0, "setenv: %s", strerror(errno));
+    struct ot_result r;
+    run_pslist((const char *[]){"--proc-root", root, "--tsv", "--no-header", "--pid", notasks,
+                                "--pid", closed, "--pid", daemon, NULL},
+               3000, &r);
+    unsetenv("GLIBC_TUNABLES");
+    char *notasks_row = find_row(r.out, base + 40), *closed_row = find_row(r.out, base + 140);
+    const char *notasks_command = notasks_row ? strrchr(notasks_row, '\t') : NULL;
+    const char *closed_command = closed_row ? strrchr(closed_row, '\t') : NULL;
+    /* clause SP-9 clause SP-12 */
+    OT_ASSERT(ot_exit_status(&r) == 0 && notasks_command != NULL && closed_command != NULL &&
+                  strcmp(notasks_command, "\t notasks  x") == 0 &&
+                  strcmp(closed_command, "\tclosed -x") == 0,
+              "'pslist --proc-root %s --tsv --pid %s --pid %s' must show the commands "
+              "' notasks  x' (cmdline \"\\0notasks\\0\\0x\\0\": empty arguments show as spaces) "
+              "and 'closed -x' (\"closed\\0-x\": no final NUL, nothing dropped, nothing read past "
+              "the end); it exited %d and wrote:\n%s%s",
+              root, notasks, closed, ot_exit_status(&r), r.out, r.err);
+    char *daemon_row = find_row(r.out, base + 10);
+    const char *daemon_command = daemon_row ? strrchr(daemon_row, '\t') : NULL;
+    char *expected_daemon = test_malloc(strlen(tree.long_cmdline) + 2);
+    expected_daemon[0] = '\t';
+    for (size_t i = 0; tree.long_cmdline[i] != '\0'; i++)
+        expected_daemon[i + 1] = tree.long_cmdline[i] == '|' ? ' ' : tree.long_cmdline[i];
+    expected_daemon[strlen(tree.long_cmdline) + 1] = '\0';
+    /* clause SP-10 */
+    OT_ASSERT(daemon_command != NULL && strcmp(daemon_command, expected_daemon) == 0,
+              "'pslist --proc-root %s --tsv --pid %s' must show the whole command line of %zu "
+              "bytes, '%.60s...'; it exited %d and wrote %zu bytes: %.200s\n%s",
+              root, daemon, strlen(expected_daemon) - 1, expected_daemon + 1,
+              ot_exit_status(&r), strlen(r.out), r.out, r.err);
+    free(expected_daemon);
+    free(daemon_row);
+    free(notasks_row);
+    free(closed_row);
+    ot_result_free(&r);
 
     /* Threads: the daemon's two, one each for the next two; no task/ dir: skipped. */
     struct thread_list threads = {0};
@@ -605,19 +803,39 @@ void scan_skips_vanished(void)
               "or process that has gone must be skipped",
               rc, strerror(errno));
     thread_list_sort(&threads);
-    OT_ASSERT(threads.count == 4,
-              "scan_threads found %zu threads; expected 4 (2 of %d, 1 of %d, 1 of %d; a task "
-              "directory without stat is a thread that has gone)",
-              threads.count, (int)base + 10, (int)base + 20, (int)base + 30);
+    size_t daemon_threads = tree.private_hidden ? 2 : 3; /* as root, base+12 can be read */
+    /* clause ST-2 clause ST-5 */
+    OT_ASSERT(threads.count == daemon_threads + 2,
+              "scan_threads found %zu threads; expected %zu (%zu of %d, 1 of %d, 1 of %d; a task "
+              "directory without stat, or with a stat cut short, is a thread that has gone; a "
+              "task/ or a thread's stat we may not read is skipped)",
+              threads.count, daemon_threads + 2, daemon_threads, (int)base + 10, (int)base + 20,
+              (int)base + 30);
+    const struct thread_info *tricky_thread = &threads.items[daemon_threads];
     OT_ASSERT(threads.items[0].pid == base + 10 && threads.items[1].pid == base + 10 && /* clause ST-1 */
                   threads.items[1].stat.pid == base + 11 &&
                   strcmp(threads.items[1].stat.comm, tree.thread_name) == 0 &&
-                  threads.items[2].pid == base + 20 &&
-                  strcmp(threads.items[2].stat.comm, tree.tricky) == 0,
+                  tricky_thread->pid == base + 20 &&
+                  strcmp(tricky_thread->stat.comm, tree.tricky) == 0,
               "scan_threads: thread %d of process %d is named '%s'; expected thread %d of "
               "process %d named '%s' (read task/TID/stat, each thread's own)",
               (int)threads.items[1].stat.pid, (int)threads.items[1].pid, threads.items[1].stat.comm,
               (int)base + 11, (int)base + 10, tree.thread_name);
+    thread_list_free(&threads);
+
+    /* Threads of selected processes: one whose status we may not read, one whose task/
+     * we may not read, a thread ID; the last PID of the array is not requested. */
+    pid_t wanted_threads[] = {base + 130, base + 20, base + 11, base + 140, base + 30};
+    struct scan_request some_threads = {root, wanted_threads, 4};
+    rc = scan_threads(&some_threads, &threads);
+    /* clause ST-4 clause ST-5 clause SP-2 */
+    OT_ASSERT(rc == 0 && threads.count == 1 && threads.items[0].stat.pid == base + 20,
+              "scan_threads for the PIDs %d %d %d %d returned %d with %zu threads; expected 0 and "
+              "only the thread %d (%d's status may not be read, %d is a thread, %d's task/ may not "
+              "be read; %d was not asked for)",
+              (int)wanted_threads[0], (int)wanted_threads[1], (int)wanted_threads[2],
+              (int)wanted_threads[3], rc, threads.count, (int)base + 20, (int)base + 130,
+              (int)base + 11, (int)base + 140, (int)base + 30);
     thread_list_free(&threads);
 
     /* An empty root: no process, and no failure either. */
@@ -651,6 +869,12 @@ void scan_skips_vanished(void)
               rc, strerror(err));
     proc_list_free(&list);
     thread_list_free(&threads);
+    /* Errors that are real failures: a link that loops, instead of each file in turn. */
+    expect_real_failure(0, "stat", false, "p");
+    expect_real_failure(1, "status", false, "pr");
+    expect_real_failure(2, "cmdline", false, "p");
+    expect_real_failure(3, "task", false, "t");
+    expect_real_failure(4, "stat", true, "t");
     int fds_after = ot_open_descriptors(0);
     OT_ASSERT(fds_after == fds_before, /* clause SP-11 */
               "this process had %d open descriptors before the scans and %d after: close every "

@@ -6,6 +6,7 @@
 #include "oslab.h"
 
 #include <fcntl.h>    /* fcntl: is a pidfd still open */
+#include <signal.h>   /* kill */
 #include <sys/stat.h> /* stat: who owns PID 1 */
 #include <sys/wait.h> /* WIFEXITED */
 
@@ -148,6 +149,13 @@ void watch_timeout(void)
     OT_ASSERT(strstr(r.err, " ended") == NULL, "the process did not end, but the log says so:\n%s",
               r.err);
     ot_result_free(&r);
+    /* The shortest timeout is a timeout too: only 0 means none. */
+    run_pslist((const char *[]){"--watch", pid, "--timeout-ms", "1", NULL}, 2000, &r);
+    OT_ASSERT(ot_exit_status(&r) == 3, /* clause WW-3 */
+              "'pslist --watch %s --timeout-ms 1' must give up after 1 ms and exit 3 (only 0 "
+              "means no timeout); it exited %d:\n%s",
+              pid, ot_exit_status(&r), r.err);
+    ot_result_free(&r);
 
     /* Two processes, one of which has ended already (a zombie: its pidfd is readable):
      * the timeout names only the other one. */
@@ -187,10 +195,46 @@ void fallback_without_pidfd(void)
     kill_delayed_on_time(nopidfd, 200); /* clause KL-1 */
     kill_escalates_with(nopidfd);     /* clause WW-4: the grace period ends in the fallback too */
 
+    /* Processes that vanish from /proc without ever being zombies (their parent ignores
+     * SIGCHLD): "gone" is an end too, for --kill and for --watch. */
+    struct target *parent = target_start((const char *[]){"--children", "2", "--no-zombies", NULL});
+    char child[2][16], needle[64];
+    for (int i = 0; i < 2; i++)
+        snprintf(child[i], sizeof child[i], "%d", (int)parent->children[i]);
+    struct ot_result r;
+    run_program(nopidfd, (const char *[]){"--kill", child[0], "--grace-ms", "2000", NULL}, 3000,
+                &r);
+    snprintf(needle, sizeof needle, "%s ended after SIGTERM", child[0]);
+    /* clause TP-1 clause WW-4 */
+    OT_ASSERT(ot_exit_status(&r) == 0 && strstr(r.err, needle) != NULL &&
+                  strstr(r.err, "SIGKILL") == NULL,
+              "'pslist-nopidfd --kill %s --grace-ms 2000' (a process that ends at SIGTERM and is "
+              "reaped at once: its /proc/%s vanishes) must log '%s' without SIGKILL and exit 0; "
+              "it exited %d:\n%s",
+              child[0], child[0], needle, ot_exit_status(&r), r.err);
+    ot_result_free(&r);
+    struct ot_session *watch =
+        ot_start((const char *[]){nopidfd, "--watch", child[1], "--timeout-ms", "2000", NULL});
+    ot_close_stdin(watch);
+    OT_ASSERT(ot_expect(watch, OT_STDERR, "watching 1 process", 2000) != NULL,
+              "'pslist-nopidfd --watch %s' did not log 'watching 1 process':\n%s", child[1],
+              ot_text(watch, OT_STDERR));
+    kill(parent->children[1], SIGKILL);
+    bool timed_out;
+    int status = ot_wait(watch, 2500, &timed_out);
+    snprintf(needle, sizeof needle, "%s ended (watched ", child[1]);
+    /* clause WW-4 */
+    OT_ASSERT(!timed_out && WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
+                  strstr(ot_text(watch, OT_STDERR), needle) != NULL,
+              "'pslist-nopidfd --watch %s': the process was killed and reaped at once (its "
+              "/proc/%s vanished), so the watch must log '%s...' and exit 0; its log:\n%s",
+              child[1], child[1], needle, ot_text(watch, OT_STDERR));
+    ot_end(watch);
+    target_stop(parent);
+
     /* watch_open without pidfd_open: kill(pid, 0) tells whether the process exists. */
     char gone[16];
     snprintf(gone, sizeof gone, "%d", (int)unused_pid());
-    struct ot_result r;
     run_program(nopidfd, (const char *[]){"--watch", gone, NULL}, 2000, &r);
     OT_ASSERT(ot_exit_status(&r) == 1 && strstr(r.err, "No such process") != NULL, /* clause WO-2 */
               "'pslist-nopidfd --watch %s' (no such process) must exit 1 with 'No such process'; "
