@@ -140,8 +140,8 @@ void sweep_after(const struct sandbox *sb, struct snapshot *before, struct lefto
  * runner's, so that queues a test leaves can be seen. */
 void sweep_watch_mqueues(const struct sandbox *sb, const char *workdir);
 /* Remove NAME in the folder DIR_FD and everything under it, never following
- * a link. */
-void remove_at(int dir_fd, const char *name);
+ * a link; true if it is gone. */
+bool remove_at(int dir_fd, const char *name);
 /* Remove the tree at PATH (not following links). */
 void remove_tree(const char *path);
 /* State letter and command name of PID from /proc; state 0 if gone. */

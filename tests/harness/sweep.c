@@ -136,37 +136,61 @@ static void note_object(struct leftovers *lo, const char *fmt, ...)
 
 /* ---- Removing without following links ------------------------------------------ */
 
-void remove_at(int dir_fd, const char *name)
+/* Open the folder NAME in DIR_FD without following a link; one the test made
+ * unreadable (mode 000: it was its own) is given back its owner's rights
+ * first, through a descriptor of the folder itself, never a path. -1 if not. */
+static int open_folder(int dir_fd, const char *name)
+{
+    int fd = openat(dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd != -1 || errno != EACCES)
+        return fd;
+    int path_fd = openat(dir_fd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (path_fd == -1)
+        return -1;
+    char self[64];
+    snprintf(self, sizeof self, "/proc/self/fd/%d", path_fd);
+    int ok = chmod(self, 0700);
+    close(path_fd);
+    return ok == 0 ? openat(dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : -1;
+}
+
+bool remove_at(int dir_fd, const char *name)
 {
     if (unlinkat(dir_fd, name, 0) == 0 || errno == ENOENT)
-        return;
+        return true;
     if (errno != EISDIR && errno != EPERM)
-        return;
+        return false;
     /* A folder: open it without following a link, empty it, remove it. */
-    int fd = openat(dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    int fd = open_folder(dir_fd, name);
     if (fd == -1)
-        return;
+        return false;
+    fchmod(fd, 0700); /* a folder left read-only: its entries can go */
     DIR *dir = fdopendir(fd);
     if (dir == NULL) {
         close(fd);
-        return;
+        return false;
     }
     struct dirent *entry;
     for (;;) {
-        bool removed = false;
+        /* Removing while reading may skip entries: look again while a pass
+         * removes something, and stop when one removes nothing (what is
+         * left cannot be removed: no loop for ever). */
+        bool progress = false;
         while ((entry = readdir(dir)) != NULL) {
             if (strcmp(entry->d_name, ".") == 0 || strcmp(entry->d_name, "..") == 0)
                 continue;
-            remove_at(fd, entry->d_name);
-            removed = true;
+            if (remove_at(fd, entry->d_name))
+                progress = true;
         }
-        if (!removed)
+        if (!progress)
             break;
-        rewinddir(dir); /* removing while reading may skip entries: look again */
+        rewinddir(dir);
     }
     closedir(dir);
-    if (unlinkat(dir_fd, name, AT_REMOVEDIR) == -1 && errno != ENOENT)
-        warn_errno("runner: remove %s", name);
+    if (unlinkat(dir_fd, name, AT_REMOVEDIR) == 0 || errno == ENOENT)
+        return true;
+    warn_errno("runner: remove %s", name);
+    return false;
 }
 
 void remove_tree(const char *path)

@@ -62,6 +62,18 @@ static bool leads_own_group(void *arg)
     return proc_stat_field(pid, 5) == pid;
 }
 
+/* ot_wait_until predicate: is the process at ARG stopped? */
+static bool is_stopped(void *arg)
+{
+    return ot_proc_state(*(pid_t *)arg) == 'T';
+}
+
+/* ot_wait_until predicate: has the child at ARG ended (a zombie, not yet reaped)? */
+static bool is_zombie(void *arg)
+{
+    return ot_proc_state(*(pid_t *)arg) == 'Z';
+}
+
 void test_run_and_spawn(void)
 {
     struct pm *pm = pm_start(pm_program(), NULL);
@@ -582,8 +594,17 @@ void test_ctrl_c_and_sigterm(void)
               "the foreground child is in process group %ld, not procman's (%d)",
               proc_stat_field(foreground, 5), (int)pm->pid);
 
-    /* Ctrl-C at a terminal: SIGINT to the foreground process group. */
+    /* Ctrl-C at a terminal: SIGINT to the foreground process group. Which
+     * procman then sees first, its own SIGINT or the SIGCHLD of the child
+     * the SIGINT killed, would be up to the scheduler: procman is stopped
+     * meanwhile, so that it always finds both pending, on every run. */
+    OT_ASSERT(kill(pm->pid, SIGSTOP) == 0 && ot_wait_until(is_stopped, &pm->pid, 2000),
+              "test: cannot stop procman for the Ctrl-C");
     kill(-pm->pid, SIGINT);
+    OT_ASSERT(ot_wait_until(is_zombie, &foreground, 2000),
+              "the foreground child 'sleep 29' did not end within 2 s of a Ctrl-C (SIGINT to "
+              "procman's process group)");
+    OT_ASSERT(kill(pm->pid, SIGCONT) == 0, "test: cannot continue procman");
     bool timed_out = false;
     int status = ot_wait(pm->session, 3000, &timed_out);
     /* clause CM-9 */

@@ -10,7 +10,8 @@
  * before it copies anything out. get then never reads data that put has not
  * finished writing: a put that marks the object ready too early fails only
  * test_flag_after_data, which makes that race strike on every run, never the
- * other hand-overs by chance. Both sides run in the same folder.
+ * other hand-overs by chance. Both sides run in the same folder. (A put run
+ * as shmipc-racedelay leaves the same mark: tests/racedelay.c.)
  */
 #include "oslab.h"
 

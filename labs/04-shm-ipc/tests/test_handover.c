@@ -87,23 +87,55 @@ static void await_get_waiting(struct ot_session *get, const char *file)
               stderr_of(get));
 }
 
-/* Run put (PUT_PROGRAM) and get (GET_PROGRAM) on P, GET_FIRST or not, and
+/* Size of /dev/shm/NAME, -1 if it does not exist. */
+static long long object_size(const char *name)
+{
+    char path[NAME_MAX + 16];
+    snprintf(path, sizeof path, "/dev/shm%s", name);
+    struct stat st;
+    return stat(path, &st) == 0 ? (long long)st.st_size : -1;
+}
+
+/* An object name and the size it should reach. */
+struct sized_object {
+    const char *name;
+    long long size;
+};
+
+/* ot_wait_until predicate: has the object of ARG (a struct sized_object) its size? */
+static bool object_has_size(void *arg)
+{
+    const struct sized_object *o = arg;
+    return object_size(o->name) == o->size;
+}
+
+/* Which side starts first: get (waiting for the object), put, or put with
+ * get started only once the object has its full size (so that get never
+ * finds it 0 bytes long, region_attach's concern, test_get_waits_for_size's). */
+enum start_order { GET_FIRST, PUT_FIRST, PUT_SIZED_FIRST };
+
+/* Run put (PUT_PROGRAM) and get (GET_PROGRAM) on P, in ORDER, and
  * check everything: both exit 0, the file arrives intact, both report the
  * byte count and the checksum, nothing stays in /dev/shm. WHAT names the case. */
-static void hand_over(const char *put_program, const char *get_program, bool get_first,
+static void hand_over(const char *put_program, const char *get_program, enum start_order order,
                       const struct payload *p, const char *what)
 {
     const char *put_args[] = {"put", p->name, "in.bin", "--timeout-ms", "10000", NULL};
     const char *get_args[] = {"get", p->name, "out.bin", "--timeout-ms", "10000", NULL};
     struct ot_session *put, *get;
     unlink("out.bin");
-    if (get_first) {
+    if (order == GET_FIRST) {
         get = start_shmipc(get_program, get_args);
         await_get_waiting(get, "out.bin");
         put = start_shmipc(put_program, put_args);
     } else {
         put = start_shmipc(put_program, put_args);
         await_object(put, p);
+        struct sized_object sized = {p->name, REGION_HEADER_SIZE + (long long)p->len};
+        OT_ASSERT(order != PUT_SIZED_FIRST || ot_wait_until(object_has_size, &sized, 5000),
+                  "%s: put did not size /dev/shm%s to %lld bytes (ftruncate), it is %lld. Its "
+                  "stderr: %s",
+                  what, p->name, sized.size, object_size(p->name), stderr_of(put));
         get = start_shmipc(get_program, get_args);
     }
     int get_status = finish_shmipc(get, WAIT_MS, "get");
@@ -130,11 +162,11 @@ static void hand_over(const char *put_program, const char *get_program, bool get
 /* hand_over with put and get both ordered/shmipc: get copies out only once
  * put has copied everything in, so data marked ready too early is
  * test_flag_after_data's concern (every run), never these tests' by chance. */
-static void hand_over_ordered(bool get_first, const struct payload *p, const char *what)
+static void hand_over_ordered(enum start_order order, const struct payload *p, const char *what)
 {
     char program[4096];
     snprintf(program, sizeof program, "%s", ot_program_named("ordered/shmipc"));
-    hand_over(program, program, get_first, p, what);
+    hand_over(program, program, order, p, what);
 }
 
 /* Create object NAME of SIZE bytes and map it; the mapping (SIZE bytes). */
@@ -152,65 +184,60 @@ static struct region_header *make_object(const char *name, size_t size)
 void test_put_then_get(void)
 {
     struct payload p = make_payload("putfirst", TEST_DATA_BYTES);
-    hand_over_ordered(false, &p, "put first, then get");
+    hand_over_ordered(PUT_FIRST, &p, "put first, then get");
     drop_payload(&p);
 }
 
 void test_get_then_put(void)
 {
     struct payload p = make_payload("getfirst", TEST_DATA_BYTES);
-    hand_over_ordered(true, &p, "get first, then put"); /* clause RA-2 */
+    hand_over_ordered(GET_FIRST, &p, "get first, then put"); /* clause RA-2 */
     drop_payload(&p);
     /* An empty file: the object is the header page alone, exactly
      * REGION_HEADER_SIZE bytes, which is big enough. */
     p = make_payload("empty", 0);
-    hand_over_ordered(true, &p, "an empty file"); /* clause RA-3 */
+    hand_over_ordered(GET_FIRST, &p, "an empty file"); /* clause RA-3 */
     drop_payload(&p);
 }
 
 void test_get_waits_for_size(void)
 {
     /* put holds the object at 0 bytes for 800 ms after creating it; get
-     * (held 50 ms after its own shm_open) finds it that small, both ways,
-     * even on a machine so loaded that get takes long to start. */
+     * finds it that small, both ways, even on a machine so loaded that get
+     * takes long to start. get is ordered/shmipc, which copies out only once
+     * put (shmipc-racedelay) has copied everything in: a ready flag set too
+     * early is test_flag_after_data's concern, never this test's by chance. */
     setenv("SHMIPC_DELAY_CREATE_MS", "800", 1);
-    setenv("SHMIPC_DELAY_OPEN_MS", "50", 1);
-    const char *racy = ot_program_named("shmipc-racedelay");
-    char program[4096];
-    snprintf(program, sizeof program, "%s", racy);
+    char put_program[4096], get_program[4096];
+    snprintf(put_program, sizeof put_program, "%s", ot_program_named("shmipc-racedelay"));
+    snprintf(get_program, sizeof get_program, "%s", ot_program_named("ordered/shmipc"));
     struct payload p = make_payload("size", (size_t)ot_random(1 << 20, 4 << 20));
-    hand_over(program, program, false, &p, /* clause RA-3 */
+    hand_over(put_program, get_program, PUT_FIRST, &p, /* clause RA-3 */
               "put held after shm_open, before ftruncate; get started then");
     drop_payload(&p);
     p = make_payload("size", (size_t)ot_random(1 << 20, 4 << 20));
-    hand_over(program, program, true, &p, /* clause RA-3 */
+    hand_over(put_program, get_program, GET_FIRST, &p, /* clause RA-3 */
               "get waiting first; put held after shm_open, before ftruncate");
     drop_payload(&p);
     unsetenv("SHMIPC_DELAY_CREATE_MS");
-    unsetenv("SHMIPC_DELAY_OPEN_MS");
 }
 
 void test_flag_after_data(void)
 {
     /* put waits 600 ms before it reads the first byte of the file into the
-     * mapping: whatever get reads before then is zeros. */
+     * mapping: whatever get reads before then is zeros. get starts once the
+     * object has its size: a get that maps it before (while put has not yet
+     * called ftruncate) is test_get_waits_for_size's concern, and here would
+     * die of SIGBUS or not by chance. */
     setenv("SHMIPC_DELAY_COPY_MS", "600", 1);
     char program[4096];
     snprintf(program, sizeof program, "%s", ot_program_named("shmipc-racedelay"));
     struct payload p = make_payload("flag", (size_t)ot_random(4 << 20, 8 << 20));
-    hand_over(program, ot_program(), true, &p, /* clause RP-2 */
-              "get waiting first; put held 600 ms before it copies the data in");
+    hand_over(program, ot_program(), PUT_SIZED_FIRST, &p, /* clause RP-2 */
+              "put held 600 ms before it copies the data in; get started once the object "
+              "has its size");
     drop_payload(&p);
     unsetenv("SHMIPC_DELAY_COPY_MS");
-}
-
-/* Size of /dev/shm/NAME, -1 if it does not exist. */
-static long long object_size(const char *name)
-{
-    char path[NAME_MAX + 16];
-    snprintf(path, sizeof path, "/dev/shm%s", name);
-    struct stat st;
-    return stat(path, &st) == 0 ? (long long)st.st_size : -1;
 }
 
 /* Check that object NAME has mode 0600 (the owner's alone). WHAT: whose. */
@@ -224,19 +251,6 @@ static void check_object_mode(const char *name, const char *what)
               "%s: /dev/shm%s has mode %04o, expected 0600: shm_open(..., 0600), the owner's "
               "alone",
               what, name, (unsigned)(st.st_mode & 07777));
-}
-
-/* An object name and the size it should reach. */
-struct sized_object {
-    const char *name;
-    long long size;
-};
-
-/* ot_wait_until predicate: has the object of ARG (a struct sized_object) its size? */
-static bool object_has_size(void *arg)
-{
-    const struct sized_object *o = arg;
-    return object_size(o->name) == o->size;
 }
 
 void test_stale_object_force(void)
@@ -467,8 +481,28 @@ void test_put_error_cleans_up(void)
     ot_end(put);
 
     /* The name is free again: a hand-over under it works. */
-    hand_over_ordered(false, &p, "put and get after a failed put");
+    hand_over_ordered(PUT_FIRST, &p, "put and get after a failed put");
     drop_payload(&p);
+}
+
+/* ot_wait_until predicate: has put published the object named ARG (its
+ * state HANDOVER_READY), so that it now waits for get's acknowledgement? */
+static bool object_published(void *arg)
+{
+    int fd = shm_open(arg, O_RDONLY, 0);
+    if (fd == -1)
+        return false;
+    bool ready = false;
+    struct stat st;
+    if (fstat(fd, &st) == 0 && st.st_size >= REGION_HEADER_SIZE) {
+        struct region_header *header = mmap(NULL, REGION_HEADER_SIZE, PROT_READ, MAP_SHARED, fd, 0);
+        if (header != MAP_FAILED) {
+            ready = atomic_load(&header->state) == HANDOVER_READY;
+            munmap(header, REGION_HEADER_SIZE);
+        }
+    }
+    close(fd);
+    return ready;
 }
 
 void test_signals_clean_up(void)
@@ -477,6 +511,11 @@ void test_signals_clean_up(void)
     const char *put_args[] = {"put", p.name, "in.bin", "--timeout-ms", "10000", NULL};
     struct ot_session *put = start_shmipc(ot_program(), put_args);
     await_object(put, &p);
+    /* The SIGTERM goes to a put waiting for get, once it has published: sent
+     * while put still copies, it would find a put that does not wait at all
+     * (test_put_timeout_cleans_up's concern) still running or already gone,
+     * by chance. A put that never publishes gets it after 3 s. */
+    ot_wait_until(object_published, p.name, 3000);
     kill(ot_session_pid(put), SIGTERM);
     int status = finish_shmipc(put, 3000, "put after SIGTERM");
     OT_ASSERT(status == 1 &&

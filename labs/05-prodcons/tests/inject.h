@@ -12,6 +12,11 @@ void inject_failure(const char *call, int nth, int error);
 /* Cancel a failure not yet injected. */
 void inject_none(void);
 
+/* End the calling thread's turn, if it has one (the woken thread's turn,
+ * inject.c): a buffer call that returns without another wrapped call ends
+ * its turn here. */
+void inject_turn_end(void);
+
 /* Semaphores, mutexes and condition variables initialised and not yet destroyed. */
 int inject_live_sems(void);
 int inject_live_mutexes(void);

@@ -5,6 +5,7 @@
 
 #include <sys/syscall.h> /* SYS_gettid */
 
+#include "inject.h"
 #include "support.h"
 
 /* The trace state of the white-box tests (one per test process). */
@@ -77,6 +78,7 @@ static void *call_thread(void *arg)
     else
         c->rc = c->ops->get(c->b, c->consumer, &c->item);
     c->error = errno;
+    inject_turn_end(); /* returned: whoever woke this call may go on */
     atomic_store(&c->done, true);
     return NULL;
 }

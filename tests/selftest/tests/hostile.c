@@ -9,6 +9,7 @@
 #include <sched.h>    /* CLONE_NEWUSER */
 #include <sys/prctl.h> /* PR_GET_NO_NEW_PRIVS */
 #include <sys/resource.h> /* getrlimit: the CPU limit */
+#include <sys/stat.h> /* mkdir, chmod */
 #include <sys/syscall.h> /* SYS_keyctl */
 #include <sys/mman.h> /* shm_open */
 #include <sys/wait.h> /* waitpid */
@@ -258,6 +259,19 @@ void st_binary_junk(void)
         junk[i] = (unsigned char)(i * 37);
     CU_ASSERT_FATAL(write_all(STDOUT_FILENO, junk, sizeof junk) == 0);
     CU_ASSERT_FATAL(write_all(STDERR_FILENO, junk, sizeof junk) == 0);
+}
+
+void st_locked_folders(void)
+{
+    /* Folders in the working folder that their owner may no longer read or
+     * write into: the runner must still remove them, and never loop on them. */
+    CU_ASSERT_FATAL(mkdir("locked", 0700) == 0);
+    CU_ASSERT_FATAL(mkdir("locked/unreadable", 0700) == 0);
+    int fd = open("locked/unreadable/file", O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+    CU_ASSERT_FATAL(fd != -1);
+    close(fd);
+    CU_ASSERT_FATAL(chmod("locked/unreadable", 0) == 0);
+    CU_ASSERT_FATAL(chmod("locked", 0500) == 0);
 }
 
 void st_exit_125(void)
