@@ -2,7 +2,7 @@
  * fork_bomb - the classic: every process forks for ever, the test included.
  * Class: process abuse
  * Unprivileged: yes
- * Alone: fallback
+ * Alone: all
  */
 static void hostile(void)
 {
