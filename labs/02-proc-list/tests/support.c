@@ -114,7 +114,7 @@ int target_wait(struct target *t, int timeout_ms)
     return ot_wait(t->session, timeout_ms, NULL);
 }
 
-/* T's "ended EPOCH_MS" line as ms of the local day, -1 if it did not come. */
+/* T's "ended EPOCH_MS MONO_MS" line: EPOCH_MS as ms of the local day, -1 if it did not come. */
 long target_end_time(struct target *t, int timeout_ms)
 {
     const char *line = ot_expect(t->session, OT_STDOUT, "ended ", timeout_ms);
@@ -126,6 +126,17 @@ long target_end_time(struct target *t, int timeout_ms)
     localtime_r(&seconds, &local);
     return ((long)local.tm_hour * 3600 + local.tm_min * 60 + local.tm_sec) * 1000 +
            (long)(epoch_ms % 1000);
+}
+
+/* T's "ended EPOCH_MS MONO_MS" line: MONO_MS, the clock now_ms() reads; -1 if it did not come. */
+int64_t target_end_monotonic(struct target *t, int timeout_ms)
+{
+    const char *line = ot_expect(t->session, OT_STDOUT, "ended ", timeout_ms);
+    if (line == NULL)
+        return -1;
+    char *after_epoch;
+    strtoll(line + 6, &after_epoch, 10);
+    return strtoll(after_epoch, NULL, 10);
 }
 
 /* Run PATH with ARGS to its end; a timeout fails the test. */

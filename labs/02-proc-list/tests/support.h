@@ -37,8 +37,11 @@ void target_stop(struct target *t);
 /* Wait at most TIMEOUT_MS for T to end by itself (or a signal); its raw wait status. */
 int target_wait(struct target *t, int timeout_ms);
 
-/* Wait for T's "ended EPOCH_MS" line (after "exit" or SIGTERM); its time as ms of the day. */
+/* Wait for T's "ended EPOCH_MS MONO_MS" line (after "exit" or SIGTERM); its time as ms of the day. */
 long target_end_time(struct target *t, int timeout_ms);
+
+/* Wait for T's "ended EPOCH_MS MONO_MS" line; MONO_MS (the clock of now_ms()), or -1. */
+int64_t target_end_monotonic(struct target *t, int timeout_ms);
 
 /*
  * Kill, with PROGRAM (pslist or a variant), a target that takes 100 to

@@ -17,12 +17,13 @@
  *
  * and reads stdin (with --leader-exits, its main thread ends instead: the
  * process, state Z in /proc/PID/stat, lives on in its other threads until
- * it is killed; it reads nothing). "exit" makes it print "ended EPOCH_MS" (the wall-clock
- * time in milliseconds, taken just before _exit) and end; "quit" or end of
+ * it is killed; it reads nothing). "exit" makes it print "ended EPOCH_MS MONO_MS" (the
+ * wall-clock time and the monotonic clock's, which now_ms() reads, in milliseconds, taken
+ * just before _exit) and end; "quit" or end of
  * input makes it kill and reap its children and exit 0, leaving nothing behind.
  *
  * On SIGTERM it dies (default), ignores it (--ignore-term), or sleeps MS
- * milliseconds in the handler, prints "ended EPOCH_MS" and exits 0
+ * milliseconds in the handler, prints "ended EPOCH_MS MONO_MS" and exits 0
  * (--term-delay-ms): a process that takes its time to end.
  */
 #include "oslab.h"
@@ -55,24 +56,33 @@ static void end_children(void)
     child_count = 0;
 }
 
-/* Print "ended EPOCH_MS" with the wall-clock time now and _exit(0). Async-signal-safe. */
-static noreturn void end_now(void)
+/* Append CLOCK's time now in milliseconds, in decimal, to LINE at *LEN. Async-signal-safe. */
+static void append_ms(char *line, size_t *len, clockid_t clock)
 {
-    char line[64] = "ended ";
-    char digits[24];
     struct timespec now;
-
-    end_children();
-    clock_gettime(CLOCK_REALTIME, &now);
-    long long ms = (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+    char digits[24];
     int n = 0;
+
+    clock_gettime(clock, &now);
+    long long ms = (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000;
     do {
         digits[n++] = (char)('0' + ms % 10);
         ms /= 10;
     } while (ms > 0);
-    size_t len = strlen(line);
     while (n > 0)
-        line[len++] = digits[--n];
+        line[(*len)++] = digits[--n];
+}
+
+/* Print "ended EPOCH_MS MONO_MS" with the times now and _exit(0). Async-signal-safe. */
+static noreturn void end_now(void)
+{
+    char line[64] = "ended ";
+    size_t len = strlen(line);
+
+    end_children();
+    append_ms(line, &len, CLOCK_REALTIME);
+    line[len++] = ' ';
+    append_ms(line, &len, CLOCK_MONOTONIC);
     line[len++] = '\n';
     (void)write_all(STDOUT_FILENO, line, len);
     _exit(0);

@@ -214,18 +214,26 @@ void kill_reports_real_end(void)
     struct target *t = target_start((const char *[]){"--term-delay-ms", delay_text, NULL});
     struct kill_report report;
     memset(&report, 0x5a, sizeof report);
+    int64_t before = now_ms();
     int rc = terminate_process(t->pid, SIGTERM, 2000, &report);
-    OT_ASSERT(rc == 0, "terminate_process(%d, SIGTERM, 2000) returned %d (%s)", (int)t->pid, rc,
-              strerror(errno));
-    long real_end = target_end_time(t, 1000);
-    OT_ASSERT(report.signo == SIGTERM && !report.escalated && /* clause TP-1 clause TP-4 */
-                  report.ended_ms - report.sent_ms >= delay - 2 &&
-                  report.ended_ms - report.sent_ms < 2000,
-              "terminate_process of a process that ends %d ms after SIGTERM filled the report "
-              "with signo %d, escalated %d, %lld ms from sent_ms to ended_ms; expected SIGTERM, "
-              "not escalated, and at least %d ms: the end is when its pidfd becomes readable",
-              delay, report.signo, (int)report.escalated,
-              (long long)(report.ended_ms - report.sent_ms), delay);
+    int64_t after = now_ms();
+    OT_ASSERT(rc == 0, "terminate_process(%d, SIGTERM, %d) returned %d (%s)", (int)t->pid, 2000,
+              rc, strerror(errno));
+    /* The target stamps its end on now_ms()'s clock just before it exits: a report
+     * that sees the real end (the pidfd readable) cannot be earlier, however the
+     * machine schedules the two processes. */
+    int64_t real_end = target_end_monotonic(t, 1000);
     OT_ASSERT(real_end >= 0, "the process %d did not end after SIGTERM", (int)t->pid);
+    OT_ASSERT(report.signo == SIGTERM && !report.escalated && /* clause TP-1 clause TP-4 */
+                  report.sent_ms >= before && report.sent_ms <= real_end &&
+                  report.ended_ms >= real_end && report.ended_ms <= after,
+              "terminate_process of a process that ends %d ms after SIGTERM filled the report "
+              "with signo %d, escalated %d, sent_ms %lld and ended_ms %lld; the call ran from "
+              "%lld to %lld and the process really ended at %lld (all now_ms()): expected "
+              "SIGTERM, not escalated, sent_ms before the end, and ended_ms no earlier than the "
+              "end: the end is when its pidfd becomes readable",
+              delay, report.signo, (int)report.escalated, (long long)report.sent_ms,
+              (long long)report.ended_ms, (long long)before, (long long)after,
+              (long long)real_end);
     target_stop(t);
 }
