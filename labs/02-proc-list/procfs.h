@@ -169,7 +169,9 @@ int watch_open(struct watched *proc);
  * Wait until every watched process has ended or TIMEOUT_MS have passed
  * (0: no timeout). Each end is logged with log_process_ended within a few
  * milliseconds of happening, and marked in ended. Processes whose pidfd is
- * -1 are checked in /proc every few milliseconds instead. Returns how many
+ * -1 are checked in /proc/PID/stat every few milliseconds instead: gone, or
+ * a zombie (Z) with one thread, has ended; Z with more threads is a process
+ * whose main thread has ended while others run on. Returns how many
  * processes still run (0: all ended), or -1 with errno.
  */
 int watch_wait(struct watched *procs, size_t count, int timeout_ms);

@@ -422,7 +422,9 @@ static int has_ended(pid_t pid)
         return vanished(errno) ? 1 : -1;
     if (parse_stat(text, &stat) == -1)
         return 1; /* cut short while it was being reaped */
-    return stat.state == 'Z' || stat.state == 'X';
+    /* A zombie with more threads is a process whose main thread has ended
+     * while the others run on: not ended yet. */
+    return stat.state == 'X' || (stat.state == 'Z' && stat.num_threads <= 1);
 }
 
 /*

@@ -51,6 +51,9 @@ void kill_delayed_on_time(const char *program, int max_delay);
  * passed, each step logged. In test_kill.c. */
 void kill_escalates_with(const char *program);
 
+/* Kill, with PROGRAM, a process whose main thread has ended while another runs on (test_kill.c). */
+void kill_leader_exited_with(const char *program);
+
 /* Run the program at PATH with the NULL-terminated ARGS; a timeout fails the test. */
 void run_program(const char *path, const char *const args[], int timeout_ms,
                  struct ot_result *result);

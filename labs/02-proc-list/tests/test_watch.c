@@ -194,6 +194,7 @@ void fallback_without_pidfd(void)
     /* --kill, where the end can only be seen in /proc. */
     kill_delayed_on_time(nopidfd, 200); /* clause KL-1 */
     kill_escalates_with(nopidfd);     /* clause WW-4: the grace period ends in the fallback too */
+    kill_leader_exited_with(nopidfd); /* clause WW-4: Z with 2 threads has not ended */
 
     /* Processes that vanish from /proc without ever being zombies (their parent ignores
      * SIGCHLD): "gone" is an end too, for --kill and for --watch. */
