@@ -12,10 +12,20 @@
  * test_flag_after_data, which makes that race strike on every run, never the
  * other hand-overs by chance. Both sides run in the same folder. (A put run
  * as shmipc-racedelay leaves the same mark: tests/racedelay.c.)
+ *
+ * counter (-Wl,--wrap= for fork, counter_lock, raise and _exit too): worker
+ * 0 goes first. The other workers take their first lock only once worker 0
+ * has died holding the lock (--kill-holder, at raise) or ended (5 s at
+ * most), so with --kill-holder the lock is always taken again by workers
+ * after its holder died, and a recovery that leaves the mutex unusable is
+ * seen on every run, never only when the others happened to finish first.
  */
 #include "oslab.h"
 
-#include <fcntl.h> /* open */
+#include <fcntl.h>     /* open */
+#include <signal.h>    /* raise */
+#include <stdatomic.h> /* the flag the workers share */
+#include <sys/mman.h>  /* mmap: memory that fork shares */
 
 #include "shm.h"
 
@@ -27,8 +37,16 @@ int __real_region_await_ack(struct region *r, int timeout_ms);
 int __wrap_region_await_ack(struct region *r, int timeout_ms);
 int __real_region_attach(struct region *r, const char *name, int timeout_ms);
 int __wrap_region_attach(struct region *r, const char *name, int timeout_ms);
+pid_t __real_fork(void);
+pid_t __wrap_fork(void);
+int __real_counter_lock(pthread_mutex_t *lock, bool *recovered);
+int __wrap_counter_lock(pthread_mutex_t *lock, bool *recovered);
+int __real_raise(int signo);
+int __wrap_raise(int signo);
+noreturn void __real__exit(int status);
+noreturn void __wrap__exit(int status);
 
-enum { COPIED_WAIT_MS = 2000 };
+enum { COPIED_WAIT_MS = 2000, FIRST_WORKER_WAIT_MS = 5000 };
 
 /* The mark for object NAME: ".copied" then NAME with '/' made '-'. */
 static char mark[NAME_MAX + 16];
@@ -76,4 +94,64 @@ int __wrap_region_attach(struct region *r, const char *name, int timeout_ms)
             sleep_ms(1);
     }
     return result;
+}
+
+/* ---- counter: worker 0 first ---------------------------------------------- */
+
+/* Set (in memory every worker shares) once worker 0 has died or ended. */
+static atomic_bool *first_worker_done;
+/* This process's place among the parent's forks: -1 in the parent, 0 in
+ * worker 0, and so on. */
+static int worker_index = -1;
+static int forks_made;
+
+/* fork, counting the children: each one learns its index. */
+pid_t __wrap_fork(void)
+{
+    if (first_worker_done == NULL) {
+        void *page = mmap(NULL, sizeof *first_worker_done, PROT_READ | PROT_WRITE,
+                          MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+        if (page != MAP_FAILED)
+            first_worker_done = page;
+    }
+    pid_t pid = __real_fork();
+    if (pid == 0)
+        worker_index = forks_made;
+    else if (pid > 0)
+        forks_made++;
+    return pid;
+}
+
+/* Worker 0 is done: the others may lock. */
+static void release_other_workers(void)
+{
+    if (worker_index == 0 && first_worker_done != NULL)
+        atomic_store(first_worker_done, true);
+}
+
+/* A worker other than 0, at its first lock: wait until worker 0 is done. */
+int __wrap_counter_lock(pthread_mutex_t *lock, bool *recovered)
+{
+    static bool waited;
+    if (worker_index > 0 && !waited && first_worker_done != NULL) {
+        waited = true;
+        int64_t deadline = now_ms() + FIRST_WORKER_WAIT_MS;
+        while (!atomic_load(first_worker_done) && now_ms() < deadline)
+            sleep_ms(1);
+    }
+    return __real_counter_lock(lock, recovered);
+}
+
+/* --kill-holder: worker 0 dies with the lock held; the others lock next. */
+int __wrap_raise(int signo)
+{
+    release_other_workers();
+    return __real_raise(signo);
+}
+
+/* Worker 0 ended without dying. */
+noreturn void __wrap__exit(int status)
+{
+    release_other_workers();
+    __real__exit(status);
 }
