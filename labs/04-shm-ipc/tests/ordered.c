@@ -13,6 +13,14 @@
  * other hand-overs by chance. Both sides run in the same folder. (A put run
  * as shmipc-racedelay leaves the same mark: tests/racedelay.c.)
  *
+ * put also leaves a second mark while it is in region_create (between its
+ * shm_open and its ftruncate the object is 0 bytes long), and get (-Wl,
+ * --wrap=shm_open) holds on to an object it has opened while that mark is
+ * there (2 s at most): a get that maps an object before it has its size
+ * fails test_get_waits_for_size, whose put (shmipc-racedelay) is held at 0
+ * bytes on every run, and never the hand-overs of two ordered/shmipc by
+ * chance.
+ *
  * counter (-Wl,--wrap= for fork, counter_lock, raise and _exit too): worker
  * 0 goes first. The other workers take their first lock only once worker 0
  * has died holding the lock (--kill-holder, at raise) or ended (5 s at
@@ -37,6 +45,8 @@ int __real_region_await_ack(struct region *r, int timeout_ms);
 int __wrap_region_await_ack(struct region *r, int timeout_ms);
 int __real_region_attach(struct region *r, const char *name, int timeout_ms);
 int __wrap_region_attach(struct region *r, const char *name, int timeout_ms);
+int __real_shm_open(const char *name, int oflag, mode_t mode);
+int __wrap_shm_open(const char *name, int oflag, mode_t mode);
 pid_t __real_fork(void);
 pid_t __wrap_fork(void);
 int __real_counter_lock(pthread_mutex_t *lock, bool *recovered);
@@ -51,19 +61,52 @@ enum { COPIED_WAIT_MS = 2000, FIRST_WORKER_WAIT_MS = 5000 };
 /* The mark for object NAME: ".copied" then NAME with '/' made '-'. */
 static char mark[NAME_MAX + 16];
 
-/* Set mark for object NAME. */
-static void name_mark(const char *name)
+/* In TEXT (LEN bytes): PREFIX then object NAME with '/' made '-'. */
+static void object_mark(char *text, size_t len, const char *prefix, const char *name)
 {
-    snprintf(mark, sizeof mark, ".copied%s", name);
-    for (char *p = mark; *p != '\0'; p++)
+    snprintf(text, len, "%s%s", prefix, name);
+    for (char *p = text; *p != '\0'; p++)
         if (*p == '/')
             *p = '-';
 }
 
+/* Set mark for object NAME. */
+static void name_mark(const char *name)
+{
+    object_mark(mark, sizeof mark, ".copied", name);
+}
+
+/* put: while the object may still be 0 bytes long, its ".sizing" mark is there. */
 int __wrap_region_create(struct region *r, const char *name, size_t data_size, bool force)
 {
     name_mark(name);
-    return __real_region_create(r, name, data_size, force);
+    char sizing[NAME_MAX + 16];
+    object_mark(sizing, sizeof sizing, ".sizing", name);
+    int fd = open(sizing, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+    if (fd != -1)
+        close(fd);
+    int result = __real_region_create(r, name, data_size, force);
+    int saved = errno;
+    unlink(sizing);
+    errno = saved;
+    return result;
+}
+
+/* get: an object opened while its put is still sizing it is handed on only
+ * once put has sized it. */
+int __wrap_shm_open(const char *name, int oflag, mode_t mode)
+{
+    int fd = __real_shm_open(name, oflag, mode);
+    if (fd != -1 && !(oflag & O_CREAT)) {
+        int saved = errno;
+        char sizing[NAME_MAX + 16];
+        object_mark(sizing, sizeof sizing, ".sizing", name);
+        int64_t deadline = now_ms() + COPIED_WAIT_MS;
+        while (access(sizing, F_OK) == 0 && now_ms() < deadline)
+            sleep_ms(1);
+        errno = saved;
+    }
+    return fd;
 }
 
 /* put has copied everything in: leave the mark, then publish. */
