@@ -1,7 +1,8 @@
 /*
  * ordered.c - linked into ordered/shmipc with -Wl,--wrap= for
- * region_create, region_publish, region_await_ack and region_attach: the
- * calls the given handover.c makes to the student's functions come here
+ * region_create, region_publish, region_await_ack and region_attach (and
+ * shm_open, fork, counter_lock, raise and _exit, below): the calls the
+ * given handover.c and counter.c make to the student's functions come here
  * first. Test support, not student code.
  *
  * put, once it has copied the whole file in (at region_publish), leaves a
