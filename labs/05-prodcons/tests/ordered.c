@@ -16,6 +16,14 @@
  * back before it has taken its item (a producer could overwrite it) then
  * never loses by chance: test_race_injection makes that race strike on every
  * run, and the other tests run this build, so it decides none of them.
+ *
+ * An operation that locks a mutex before it has its semaphore (a put that
+ * locks first, then waits for a slot) takes the turn just to lock, and
+ * hands it back at once: every operation that has its semaphore has then
+ * ended, posts included, so no slot freed by a get is still on its way. A
+ * put that finds the buffer full with the mutex held then waits for ever,
+ * on every run (the deadlock that bug is), never only on the runs where no
+ * get happened to be between its unlock and its post.
  */
 #include "oslab.h"
 
@@ -91,12 +99,11 @@ int __wrap_sem_trywait(sem_t *sem)
     return result;
 }
 
-/* A mutex that is free is taken at once; one that is not is waited for
- * without the turn, which the next operation may take meanwhile. */
-int __wrap_pthread_mutex_lock(pthread_mutex_t *mutex)
+/* With the turn held: a mutex that is free is taken at once; one that is
+ * not is waited for without the turn, which the next operation may take
+ * meanwhile. */
+static int lock_in_turn(pthread_mutex_t *mutex)
 {
-    if (!holding_turn)
-        return __real_pthread_mutex_lock(mutex);
     int result = pthread_mutex_trylock(mutex);
     if (result != EBUSY)
         return result;
@@ -104,6 +111,21 @@ int __wrap_pthread_mutex_lock(pthread_mutex_t *mutex)
     pthread_mutex_unlock(turn);
     result = __real_pthread_mutex_lock(mutex);
     take_turn();
+    return result;
+}
+
+int __wrap_pthread_mutex_lock(pthread_mutex_t *mutex)
+{
+    if (holding_turn)
+        return lock_in_turn(mutex);
+    if (turn == NULL || !in_operation)
+        return __real_pthread_mutex_lock(mutex);
+    /* Before the semaphore: lock in turn, then give the turn back, so that
+     * waiting for the semaphore later never holds up the others. */
+    take_turn();
+    int result = lock_in_turn(mutex);
+    holding_turn = false;
+    pthread_mutex_unlock(turn);
     return result;
 }
 
