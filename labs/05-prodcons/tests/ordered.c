@@ -114,6 +114,7 @@ static int lock_in_turn(pthread_mutex_t *mutex)
     return result;
 }
 
+/* pthread_mutex_lock for ordered/prodcons: in turn inside an operation, plain outside one. */
 int __wrap_pthread_mutex_lock(pthread_mutex_t *mutex)
 {
     if (holding_turn)
