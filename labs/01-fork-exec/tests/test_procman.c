@@ -7,8 +7,11 @@
 
 #include <dirent.h>   /* opendir: counting descriptors */
 #include <limits.h>   /* PATH_MAX */
+#include <poll.h>     /* poll: a pidfd is readable once its process has ended */
 #include <signal.h>   /* kill */
+#include <sys/syscall.h> /* SYS_pidfd_open */
 #include <sys/wait.h> /* W* */
+#include <time.h>     /* clock_gettime, localtime_r: the event log's clock */
 
 #include "support.h"
 #include "tests.h"
@@ -126,15 +129,46 @@ void test_run_and_spawn(void)
     pm_end(pm);
 }
 
-void test_exit_logged_without_input(void)
+/* Now, on the event log's clock: milliseconds since local midnight. */
+static int64_t log_clock_now(void)
 {
-    int lifetime = (int)ot_random(150, 300);
+    struct timespec now;
+    struct tm local;
+    clock_gettime(CLOCK_REALTIME, &now);
+    localtime_r(&now.tv_sec, &local);
+    return ((int64_t)local.tm_hour * 3600 + local.tm_min * 60 + local.tm_sec) * 1000 +
+           now.tv_nsec / 1000000;
+}
+
+/*
+ * Start procman with a worker that lives LIFETIME ms, send no more input, and
+ * return how many ms after the worker really ended procman logged its exit.
+ * The real end is seen through a pidfd of the worker (readable once it has
+ * exited, whoever reaps it), so a worker that woke up late on a busy machine
+ * is not counted against procman. -1: the worker had been reaped before the
+ * pidfd could be opened (this test was not scheduled for LIFETIME ms), so
+ * nothing could be measured.
+ */
+static int64_t exit_log_delay(int lifetime, char *why, size_t len)
+{
     struct pm *pm = pm_start(pm_program(), "--child-lifetime-ms", number(0, lifetime), NULL);
     pid_t worker;
     pm_create(pm, 1, &worker);
+    int pidfd = (int)syscall(SYS_pidfd_open, worker, 0);
+    OT_ASSERT(pidfd != -1 || errno == ESRCH, "pidfd_open(%d): %s", (int)worker, strerror(errno));
     char needle[128];
     snprintf(needle, sizeof needle, "start %d [worker]", (int)worker);
-    int64_t started = log_time(pm_find(pm, OT_STDERR, needle, 1000, "'create' logs the start"));
+    pm_find(pm, OT_STDERR, needle, 1000, "'create' logs the start");
+    int64_t ended = -1;
+    if (pidfd != -1) {
+        struct pollfd ready = {.fd = pidfd, .events = POLLIN};
+        int n;
+        while ((n = poll(&ready, 1, lifetime + 1000)) == -1 && errno == EINTR)
+            ;
+        if (n == 1)
+            ended = log_clock_now();
+        close(pidfd);
+    }
 
     /* No more input: the exit must be logged all the same. */
     snprintf(needle, sizeof needle, "exited %d", (int)(worker % 100));
@@ -142,14 +176,34 @@ void test_exit_logged_without_input(void)
         pm, worker, "[worker]", needle, lifetime + 1000,
         "the worker's exit must be logged while procman waits for input: the SIGCHLD handler "
         "reaps it and wakes the event loop (table_wake)");
-    int64_t late = log_time_diff(started, log_time(line)) - lifetime;
-    /* clause EV-2 */
-    OT_ASSERT(late <= 50,
-              "the worker's exit was logged %lld ms after it ended (start logged at %lld, "
-              "lifetime %d ms, exit logged at %lld): it must be logged within 50 ms",
-              (long long)late, (long long)started, lifetime, (long long)log_time(line));
+    int64_t delay = -1;
+    if (ended != -1) {
+        /* The log has milliseconds, the end was seen later than it was: never below 0. */
+        int64_t logged = log_time(line);
+        delay = logged >= ended ? log_time_diff(ended, logged) : 0;
+        snprintf(why, len, "the worker ended at %lld (ms of the day, seen through a pidfd), "
+                 "its exit was logged at %lld", (long long)ended, (long long)logged);
+    }
     pm_quit(pm, 3000);
     pm_end(pm);
+    return delay;
+}
+
+void test_exit_logged_without_input(void)
+{
+    char why[256] = "";
+    int64_t late = -1;
+    /* A try in which this test itself was not scheduled for the worker's whole
+     * lifetime measures nothing: try again (3 tries at most). */
+    for (int try = 0; try < 3 && late == -1; try++)
+        late = exit_log_delay((int)ot_random(150, 300), why, sizeof why);
+    OT_ASSERT(late != -1, "test: the machine is too busy to measure (the worker was reaped "
+                          "before the test could look, three times): regrade");
+    /* clause EV-2 */
+    OT_ASSERT(late <= 50,
+              "the worker's exit was logged %lld ms after it ended (%s): it must be logged "
+              "within 50 ms",
+              (long long)late, why);
 }
 
 /* What the zombie watch saw. */
