@@ -199,6 +199,15 @@ void test_exit_logged_without_input(void)
         late = exit_log_delay((int)ot_random(150, 300), why, sizeof why);
     OT_ASSERT(late != -1, "test: the machine is too busy to measure (the worker was reaped "
                           "before the test could look, three times): regrade");
+    /* Late once may be the machine (procman not scheduled): late is late twice running. */
+    char again_why[256] = "";
+    int64_t again = -1;
+    if (late > 50)
+        again = exit_log_delay((int)ot_random(150, 300), again_why, sizeof again_why);
+    if (again != -1 && again < late) {
+        late = again;
+        snprintf(why, sizeof why, "%s", again_why);
+    }
     /* clause EV-2 */
     OT_ASSERT(late <= 50,
               "the worker's exit was logged %lld ms after it ended (%s): it must be logged "
@@ -228,7 +237,12 @@ static bool zombie_gone(void *arg)
     return state == 0;
 }
 
-void test_no_zombie_after_exit(void)
+/*
+ * Start procman with 2-4 quick children ('true') and a worker that lives
+ * 50 ms, and check that all are reaped; return how long the worker was seen
+ * a zombie (ms between the first and the last sighting).
+ */
+static int64_t zombie_time(void)
 {
     struct pm *pm = pm_start(pm_program(), "--child-lifetime-ms", "50", NULL);
     int n = (int)ot_random(2, 4);
@@ -247,10 +261,6 @@ void test_no_zombie_after_exit(void)
               "the worker %d still exists (state %c) long after its lifetime: the SIGCHLD "
               "handler must reap every child that ends (waitpid)",
               (int)worker, ot_proc_state(worker));
-    int64_t zombie_ms = watch.last_seen - watch.first_seen;
-    /* clause EV-3 */
-    OT_ASSERT(zombie_ms <= 50, "the worker stayed a zombie for %lld ms: reap within 50 ms",
-              (long long)zombie_ms);
     size_t zombies = ot_zombie_children(pm->pid);
     OT_ASSERT(zombies == 0,
               "procman has %zu zombie children: every child that ends must be "
@@ -261,6 +271,21 @@ void test_no_zombie_after_exit(void)
                   (int)quick[i], ot_proc_state(quick[i]));
     pm_quit(pm, 3000);
     pm_end(pm);
+    return watch.last_seen - watch.first_seen;
+}
+
+void test_no_zombie_after_exit(void)
+{
+    int64_t zombie_ms = zombie_time();
+    /* Late once may be the machine (procman not scheduled): late is late twice running. */
+    if (zombie_ms > 50) {
+        int64_t again = zombie_time();
+        if (again < zombie_ms)
+            zombie_ms = again;
+    }
+    /* clause EV-3 */
+    OT_ASSERT(zombie_ms <= 50, "the worker stayed a zombie for %lld ms (in each of two runs): "
+              "reap within 50 ms", (long long)zombie_ms);
 }
 
 void test_no_zombie_after_quit(void)
