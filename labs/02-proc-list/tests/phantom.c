@@ -241,15 +241,11 @@ static FILE *fdopen_stale(void)
 /* fopen(3) for phantom/pslist: a file under ESRCH_PID is the stale one, read-only. */
 FILE *__wrap_fopen(const char *path, const char *mode)
 {
-    if (!inside_esrch_pid(path))
-        return __real_fopen(path, mode);
-    return fdopen_stale();
+    return inside_esrch_pid(path) ? fdopen_stale() : __real_fopen(path, mode);
 }
 
 /* fopen64: as fopen. */
 FILE *__wrap_fopen64(const char *path, const char *mode)
 {
-    if (!inside_esrch_pid(path))
-        return __real_fopen64(path, mode);
-    return fdopen_stale();
+    return inside_esrch_pid(path) ? fdopen_stale() : __real_fopen64(path, mode);
 }

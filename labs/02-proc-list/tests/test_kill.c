@@ -126,14 +126,15 @@ void kill_leader_exited_with(const char *program)
     struct ot_result r;
     run_program(program, (const char *[]){"--kill", pid, "--grace-ms", "100", NULL}, 2500, &r);
     snprintf(needle, sizeof needle, "%s ended after SIGKILL", pid);
+    const char *name = strrchr(program, '/'); /* pslist or pslist-nopidfd, for the message */
+    name = name != NULL ? name + 1 : program;
     /* clause TP-1 clause TP-2 clause WW-4 */
     OT_ASSERT(ot_exit_status(&r) == 0 && strstr(r.err, needle) != NULL,
               "'%s --kill %s --grace-ms 100' of a process whose main thread has ended (state Z "
               "in /proc, 2 threads) but whose other thread ignores SIGTERM must send SIGKILL after "
               "100 ms and log '%s': a process has ended when its pidfd is readable (without one: "
               "when it is gone from /proc, or Z with one thread); it exited %d:\n%s",
-              strrchr(program, '/') ? strrchr(program, '/') + 1 : program, pid, needle,
-              ot_exit_status(&r), r.err);
+              name, pid, needle, ot_exit_status(&r), r.err);
     ot_result_free(&r);
     target_wait(t, 1000);
     target_stop(t);
